@@ -1,0 +1,6 @@
+// The preload bridge: a small curated API, never raw ipcRenderer.
+import { contextBridge } from 'electron';
+
+contextBridge.exposeInMainWorld('ringscope', {
+  host: 'electron' as const,
+});

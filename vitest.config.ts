@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Two groups, run one after the other: quick unit tests in parallel, then the
+// thread-heavy and browser files (`*.serial.test.ts`, e2e/) one file at a time,
+// because this machine has 2 cores and those files time nothing but share them.
+const heavy = ['**/*.serial.test.ts', 'e2e/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src-*/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: [...heavy, '**/node_modules/**'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'serial',
+          include: heavy,
+          exclude: ['**/node_modules/**'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
