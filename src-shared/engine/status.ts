@@ -1,0 +1,95 @@
+// The engine's status and run-summary shapes: what the CLI prints, the UI
+// shows, run.json stores and the bridge carries. Plain data, structured-clonable.
+
+/** Run states; transitions: idle → starting → running ⇄ paused → stopping → ended | failed. */
+export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'ended' | 'failed';
+
+/** Why a run ended (run.json's end_reason). */
+export type EndReason = 'runevents' | 'runtime' | 'stop' | 'source_ended' | 'error' | 'abort';
+
+/** One ring buffer's health, as of one status report. */
+export interface BufferStatus {
+  name: string;
+  slots: number;
+  /** Events committed so far this run. */
+  written: number;
+  /** Events released per reader group (group = the Functions entry name that reads it). */
+  released: Record<string, number>;
+  /** Slots holding an event not yet released by every group. */
+  filled: number;
+  /** Commits per second over the last status interval. */
+  rate: number;
+  /** Mean deadtime fraction (0–1) of the events written in the last interval. */
+  deadtime: number;
+  /** Mean deadtime over the whole run. */
+  deadtime_mean: number;
+}
+
+export type FunctionState = 'starting' | 'running' | 'ended' | 'failed';
+
+/** A function error as the user sees it. */
+export interface FunctionError {
+  function: string;
+  fkt_name: string;
+  instance: number;
+  counter: number | null;
+  message: string;
+  stack?: string;
+  /** The on_error policy applied: the run stopped, or the event was skipped. */
+  policy: 'stop' | 'skip_event';
+}
+
+/** One function instance (worker thread). */
+export interface InstanceStatus {
+  instance: number;
+  state: FunctionState;
+  events_in: number;
+  events_out: Record<string, number>;
+  failed_events: number;
+  /** Free-form extra counters a function reports (serial line errors, missed ticks …). */
+  extra?: Record<string, number | string>;
+}
+
+export interface FunctionStatus {
+  name: string;
+  fkt_name: string;
+  instances: InstanceStatus[];
+  errors: FunctionError[];
+}
+
+/** One status report: about once a second and on every state change. */
+export interface StatusReport {
+  state: RunState;
+  /** Seconds since start, excluding nothing (paused time included). */
+  elapsed: number;
+  /** Events written by the sources this run. */
+  source_events: number;
+  buffers: BufferStatus[];
+  functions: FunctionStatus[];
+  run_directory: string | null;
+}
+
+/** run.json: the reconciled summary of a finished run. */
+export interface RunSummary {
+  setup: string;
+  started: string;
+  ended: string;
+  end_reason: EndReason;
+  run_directory: string;
+  runevents: number;
+  runtime: number;
+  buffers: Record<string, { written: number; released: Record<string, number>; deadtime_mean: number }>;
+  functions: Record<
+    string,
+    {
+      fkt_name: string;
+      instances: number;
+      state: FunctionState;
+      events_in: number;
+      events_out: Record<string, number>;
+      failed_events: number;
+      errors: FunctionError[];
+    }
+  >;
+  exports: string[];
+}
