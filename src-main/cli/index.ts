@@ -1,6 +1,8 @@
 // The headless command line: `ringscope <command> [options]`.
+// Each command lives in commands/<name>.ts and is registered in COMMANDS below.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Command } from './command';
 
 /** The package version, read from package.json (two folders up from src-main/cli and out/main). */
 export function packageVersion(): string {
@@ -15,29 +17,42 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-const HELP = `RingScope — data acquisition with shared-memory ring buffers
+// Commands are loaded lazily so `ringscope --help` stays fast.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+};
+
+function help(): string {
+  const width = Math.max(8, ...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `RingScope — data acquisition with shared-memory ring buffers
 
 Usage: ringscope <command> [options]
 
 Commands:
-  (the engine commands arrive with their issues: run, validate, fit, serve)
+${lines.join('\n') || '  (none yet)'}
 
 Options:
-  -h, --help     show this help
+  -h, --help     show this help (also: ringscope <command> --help)
   -v, --version  print the version
 `;
+}
 
 /** Runs the CLI with the given arguments and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [cmd] = argv;
+  const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    process.stdout.write(HELP);
+    process.stdout.write(help());
     return 0;
   }
   if (cmd === '-v' || cmd === '--version') {
     process.stdout.write(`ringscope ${packageVersion()}\n`);
     return 0;
   }
-  process.stderr.write(`ringscope: unknown command "${cmd}". Run "ringscope --help" for the list.\n`);
-  return 2;
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    process.stderr.write(`ringscope: unknown command "${cmd}". Run "ringscope --help" for the list.\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command(rest);
 }
