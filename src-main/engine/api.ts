@@ -39,3 +39,45 @@ export interface EngineEvents {
 }
 
 export type Unsubscribe = () => void;
+
+/** A ring buffer as hosts see it: its layout and the setup's display hints. */
+export interface BufferInfo {
+  name: string;
+  slots: number;
+  samples: number;
+  fields: { name: string; dtype: string }[];
+  display?: Record<string, unknown>;
+  /** Reader-group names (Functions entries reading it). */
+  groups: string[];
+  /** True when some function observes it (RB_assign: observe); any buffer may be snapshot by hosts. */
+  observed: boolean;
+}
+
+/**
+ * One loaded setup and its runs. Created by `Engine.load(setupPath)` in
+ * src-main/engine/engine.ts; a new run may be started after the previous one ended.
+ */
+export interface EngineHandle {
+  readonly setupPath: string;
+  /** Current state (idle before the first start). */
+  readonly state: RunState;
+  buffers(): BufferInfo[];
+  start(options?: StartOptions): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Graceful: sources stop, everything drains and is written; resolves with run.json's content. */
+  stop(): Promise<RunSummary>;
+  /** Emergency stop: wakes every thread, closes files as they are. */
+  abort(): Promise<RunSummary>;
+  /** Changes a function's parameter while running (reaches io.onParam in its workers). */
+  setParam(fn: string, name: string, value: unknown): void;
+  /** The latest status report (also emitted as 'status'). */
+  status(): StatusReport;
+  /** Resolves when the current run has ended (immediately with the last summary if none is running). */
+  waitForEnd(): Promise<RunSummary>;
+  on<K extends keyof EngineEvents>(event: K, listener: (payload: EngineEvents[K]) => void): Unsubscribe;
+  /** Snapshots of a buffer's newest event at most `hz` times a second, newest wins; only while a run is active. */
+  observe(buffer: string, hz: number, listener: (snapshot: EventSnapshot) => void): Unsubscribe;
+  /** Ends any run (graceful stop) and frees the buffers. */
+  close(): Promise<void>;
+}
