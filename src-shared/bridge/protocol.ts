@@ -1,0 +1,171 @@
+// The bridge: the one typed contract between an engine host (the web-mode
+// server `ringscope serve`, later the Electron utility process) and the UI.
+// Commands flow UI → host, events host → UI; both are discriminated unions on
+// `type`. The same messages travel over a WebSocket (browser mode) and a
+// MessagePort (Electron); src-shared/bridge/codec.ts puts them on the wire.
+// Pure types and constants: no Node, no DOM.
+import type { FunctionError, RunState, RunSummary, StatusReport } from '../engine/status';
+
+/** Bumped when a message changes incompatibly; the host states it in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Snapshots per second a host sends by default (newest wins, never queued). */
+export const DEFAULT_DISPLAY_HZ = 30;
+
+/** Snapshots a host may send a client before the client acknowledges them (flow control). */
+export const SNAPSHOT_WINDOW = 2;
+
+// ---------------------------------------------------------------- shared data
+
+/** A ring buffer's layout and display hints, as the UI sees it (mirrors the engine's BufferInfo). */
+export interface BufferInfo {
+  name: string;
+  slots: number;
+  samples: number;
+  fields: { name: string; dtype: string }[];
+  display?: Record<string, unknown>;
+  groups: string[];
+  observed: boolean;
+}
+
+/** One setup-validation problem, located in its file. */
+export interface SetupProblem {
+  severity: 'error' | 'warning' | 'note';
+  message: string;
+  file?: string | null;
+  line?: number | null;
+  column?: number | null;
+  /** Key path of the offending value (`Functions.Fkt_2.num_process` or its parts). */
+  path?: string | readonly (string | number)[] | null;
+}
+
+/** The loaded setup: what the UI needs to show it and whether it can run. */
+export interface SetupInfo {
+  /** The setup file as the host names it (relative to the host's working folder when inside it). */
+  path: string;
+  title?: string;
+  description?: string;
+  /** Empty when the setup failed validation. */
+  buffers: BufferInfo[];
+  problems: SetupProblem[];
+  /** True when an engine was created (no error stands): Start is possible. */
+  runnable: boolean;
+}
+
+/** A line of the run log. */
+export interface LogLine {
+  time: number;
+  level: 'info' | 'warn' | 'error';
+  source: string;
+  message: string;
+}
+
+/** Element types a snapshot field may carry (the setup's dtype names). */
+export type SampleType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+
+/** The typed array that holds samples of each SampleType. */
+export type SampleArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+/** One field of a snapshot: its samples as a typed array. */
+export interface SnapshotField {
+  name: string;
+  dtype: SampleType;
+  data: SampleArray;
+}
+
+/** A copy of the newest event of a buffer, for display only (never for counting). */
+export interface Snapshot {
+  buffer: string;
+  /** The buffer's commit sequence number of this event. */
+  seq: number;
+  counter: number;
+  timestamp: number;
+  deadtime: number;
+  /** In the buffer's field order. */
+  fields: SnapshotField[];
+}
+
+/** Histogram bin contents (reserved for the histogram issue; the engine fills every event in). */
+export interface HistogramUpdate {
+  id: string;
+  buffer: string;
+  field: string;
+  /** Lower edge of the first bin and upper edge of the last. */
+  range: [number, number];
+  counts: number[];
+  underflow: number;
+  overflow: number;
+  entries: number;
+}
+
+/** Who may send run-control commands; browser mode lets every connected page control. */
+export type ControlPolicy = 'all';
+
+// ------------------------------------------------------------------ commands
+
+/** Commands, UI → host. `req` (optional) is echoed in the host's `ack`. */
+export type Command =
+  | { type: 'open'; req?: number; path: string }
+  | { type: 'start'; req?: number; runevents?: number; runtime?: number }
+  | { type: 'pause'; req?: number }
+  | { type: 'resume'; req?: number }
+  | { type: 'stop'; req?: number }
+  | { type: 'set_param'; req?: number; function: string; name: string; value: unknown }
+  /** Snapshots of `buffer` (null: none) at most `hz` per second (capped by the host). */
+  | { type: 'subscribe'; req?: number; buffer: string | null; hz?: number }
+  /** The client consumed `count` snapshots; the host may send that many more. */
+  | { type: 'snapshot_ack'; count: number };
+
+export type CommandType = Command['type'];
+
+// -------------------------------------------------------------------- events
+
+export interface HelloEvent {
+  type: 'hello';
+  protocol: number;
+  server: { name: 'ringscope'; version: string; host: 'serve' | 'electron' };
+  control: ControlPolicy;
+  /** Highest snapshot rate the host sends. */
+  maxHz: number;
+  setup: SetupInfo | null;
+  status: StatusReport | null;
+  statusSeq: number;
+  /** The summary of the last finished run, if any. */
+  lastRun: RunSummary | null;
+}
+
+/** Events, host → UI. */
+export type HostEvent =
+  | HelloEvent
+  /** A setup was opened (or failed to open), for every client. */
+  | { type: 'setup'; setup: SetupInfo }
+  /** A status report; `seq` rises by one per report (clients use it as a handshake). */
+  | { type: 'status'; seq: number; status: StatusReport }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'histogram'; histogram: HistogramUpdate }
+  /** Something went wrong that the user should read; `function` for a failed worker function. */
+  | { type: 'error'; message: string; function?: FunctionError }
+  | { type: 'log'; line: LogLine }
+  | { type: 'run_ended'; summary: RunSummary }
+  /** The outcome of a command that carried `req`. */
+  | { type: 'ack'; req: number; ok: boolean; message?: string };
+
+export type HostEventType = HostEvent['type'];
+
+/** The run states in which a run exists (Start is not possible). */
+export const ACTIVE_STATES: readonly RunState[] = ['starting', 'running', 'paused', 'stopping'];
+
+/** True when a run is in progress in this state. */
+export function isActive(state: RunState | null | undefined): boolean {
+  return state != null && ACTIVE_STATES.includes(state);
+}
