@@ -1,0 +1,405 @@
+// The engine host behind the bridge: owns one engine (one loaded setup),
+// turns bridge commands into engine calls and engine events into bridge
+// events for every attached client. It knows nothing of the transport: the
+// web-mode server attaches WebSocket clients; the Electron utility process
+// (issue 9) attaches MessagePort clients to the same class.
+//
+// Control policy: every attached client may control the run (documented in
+// the README); commands that change the run are serialised, so two pages
+// pressing Start at once start one run and the second gets a clear refusal.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { normaliseDtype, sampleTypeOf, toSampleArray } from '../../src-shared/bridge/codec';
+import type {
+  BufferInfo,
+  Command,
+  HelloEvent,
+  HostEvent,
+  SetupInfo,
+  SetupProblem,
+  Snapshot,
+  SnapshotField,
+} from '../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from '../../src-shared/bridge/protocol';
+import type { FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
+import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
+
+/** Loads a setup: an engine when no error stands, and every validation problem. */
+export type EngineLoader = (setupPath: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[] }>;
+
+/** One connected UI, as the host sees it. */
+export interface HostClient {
+  send(ev: HostEvent): void;
+  /** True while the transport cannot take more right now: snapshots for it are dropped. */
+  congested(): boolean;
+}
+
+export interface BridgeHostOptions {
+  load: EngineLoader;
+  version: string;
+  host: 'serve' | 'electron';
+  /** Highest snapshot rate sent to any client (default 30 Hz). */
+  maxHz?: number;
+  /** Overrides the setup's output_directory for every run. */
+  outputDirectory?: string;
+  /** Folder that relative setup paths are resolved against and shown relative to. */
+  cwd?: string;
+  /** Checked before a setup is loaded: problems returned here refuse it. */
+  admit?: (setupPath: string) => SetupProblem[] | Promise<SetupProblem[]>;
+  /** Milliseconds clock for snapshot pacing (tests inject one). */
+  now?: () => number;
+}
+
+/** The handle an attached client's transport uses. */
+export interface Attachment {
+  handle(cmd: Command): Promise<void>;
+  detach(): void;
+}
+
+interface ClientState {
+  client: HostClient;
+  buffer: string | null;
+  hz: number;
+  inFlight: number;
+  lastSent: number;
+}
+
+// States in which the engine delivers snapshots.
+const OBSERVING: readonly RunState[] = ['running', 'paused', 'stopping'];
+
+/** Hosts one engine for any number of bridge clients. */
+export class BridgeHost {
+  readonly maxHz: number;
+  private readonly cwd: string;
+  private engine: EngineHandle | null = null;
+  // The engine being stopped by close(), so that a second Ctrl-C can abort it.
+  private closing: EngineHandle | null = null;
+  private engineSubs: Unsubscribe[] = [];
+  private setup: SetupInfo | null = null;
+  private bufferInfo = new Map<string, BufferInfo>();
+  private status: StatusReport | null = null;
+  private statusSeq = 0;
+  private lastRun: RunSummary | null = null;
+  private runEndedSent = true;
+  private state: RunState = 'idle';
+  private readonly clients = new Map<HostClient, ClientState>();
+  private readonly observations = new Map<string, Unsubscribe>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: BridgeHostOptions) {
+    this.maxHz = opts.maxHz && opts.maxHz > 0 ? opts.maxHz : DEFAULT_DISPLAY_HZ;
+    this.cwd = opts.cwd ?? process.cwd();
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** The loaded setup (null before the first open). */
+  get setupInfo(): SetupInfo | null {
+    return this.setup;
+  }
+
+  /** The current run state. */
+  get runState(): RunState {
+    return this.state;
+  }
+
+  /** Opens a setup for every client (the previous engine is closed); refused while a run is active. */
+  open(path: string): Promise<SetupInfo> {
+    return this.serial(() => this.doOpen(path));
+  }
+
+  /** Attaches a client: it receives hello now and every broadcast from then on. */
+  attach(client: HostClient): Attachment {
+    const st: ClientState = { client, buffer: null, hz: this.maxHz, inFlight: 0, lastSent: -Infinity };
+    this.clients.set(client, st);
+    client.send(this.hello());
+    return {
+      handle: (cmd) => this.handle(st, cmd),
+      detach: () => {
+        this.clients.delete(client);
+        this.syncObservations();
+      },
+    };
+  }
+
+  /** Ends any run gracefully (data drained and written) and frees the engine. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.serial(async () => {
+      await this.closeEngine();
+    });
+  }
+
+  /** Emergency stop of the current run (the second Ctrl-C). */
+  async abort(): Promise<void> {
+    const e = this.engine ?? this.closing;
+    if (e && isActive(e.state)) this.noteEnded(await e.abort());
+  }
+
+  private hello(): HelloEvent {
+    return {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      server: { name: 'ringscope', version: this.opts.version, host: this.opts.host },
+      control: 'all',
+      maxHz: this.maxHz,
+      setup: this.setup,
+      status: this.status,
+      statusSeq: this.statusSeq,
+      lastRun: this.lastRun,
+    };
+  }
+
+  private broadcast(ev: HostEvent): void {
+    for (const st of this.clients.values()) st.client.send(ev);
+  }
+
+  // Run-changing commands one at a time, in arrival order.
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(fn, fn);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async handle(st: ClientState, cmd: Command): Promise<void> {
+    const req = 'req' in cmd ? cmd.req : undefined;
+    try {
+      switch (cmd.type) {
+        case 'open':
+          await this.open(cmd.path);
+          break;
+        case 'start':
+          await this.serial(() => this.doStart(cmd.runevents, cmd.runtime));
+          break;
+        case 'pause':
+          this.running('pause').pause();
+          break;
+        case 'resume':
+          this.running('resume').resume();
+          break;
+        case 'stop':
+          await this.serial(() => this.doStop());
+          break;
+        case 'set_param':
+          this.loaded().setParam(cmd.function, cmd.name, cmd.value);
+          break;
+        case 'subscribe':
+          st.buffer = cmd.buffer;
+          st.hz = Math.min(cmd.hz && cmd.hz > 0 ? cmd.hz : this.maxHz, this.maxHz);
+          st.inFlight = 0;
+          st.lastSent = -Infinity;
+          if (cmd.buffer !== null && this.setup && !this.bufferInfo.has(cmd.buffer)) {
+            throw new Error(`There is no buffer "${cmd.buffer}" in this setup.`);
+          }
+          this.syncObservations();
+          break;
+        case 'snapshot_ack':
+          st.inFlight = Math.max(0, st.inFlight - cmd.count);
+          break;
+      }
+      if (req !== undefined) st.client.send({ type: 'ack', req, ok: true });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (req !== undefined) st.client.send({ type: 'ack', req, ok: false, message });
+      else st.client.send({ type: 'error', message });
+    }
+  }
+
+  private loaded(): EngineHandle {
+    if (!this.engine) {
+      throw new Error(this.setup ? 'This setup has errors; fix them and open it again.' : 'No setup is loaded.');
+    }
+    return this.engine;
+  }
+
+  private running(what: string): EngineHandle {
+    const e = this.loaded();
+    if (!isActive(e.state)) throw new Error(`Cannot ${what}: no run is in progress.`);
+    return e;
+  }
+
+  private displayPath(abs: string): string {
+    const rel = relative(this.cwd, abs);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  }
+
+  private async doOpen(path: string): Promise<SetupInfo> {
+    if (this.closed) throw new Error('The server is shutting down.');
+    if (this.engine && isActive(this.engine.state)) {
+      throw new Error('Stop the run before opening another setup.');
+    }
+    const abs = resolve(this.cwd, path);
+    await this.closeEngine();
+    let problems: SetupProblem[] = [];
+    let engine: EngineHandle | null = null;
+    const refused = (await this.opts.admit?.(abs)) ?? [];
+    if (refused.length > 0) {
+      problems = refused;
+    } else {
+      try {
+        ({ engine, problems } = await this.opts.load(abs));
+      } catch (err) {
+        problems = [{ severity: 'error', message: `Could not load the setup: ${err instanceof Error ? err.message : String(err)}`, file: abs }];
+      }
+    }
+    const meta = readTitle(abs);
+    const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => ({ ...b })) : [];
+    this.setup = { path: this.displayPath(abs), ...meta, buffers, problems, runnable: engine !== null };
+    this.bufferInfo = new Map(buffers.map((b) => [b.name, b]));
+    this.engine = engine;
+    this.lastRun = null;
+    this.state = engine?.state ?? 'idle';
+    this.status = null;
+    if (engine) this.wire(engine);
+    this.broadcast({ type: 'setup', setup: this.setup });
+    if (engine) this.onStatus(engine.status());
+    return this.setup;
+  }
+
+  private wire(e: EngineHandle): void {
+    this.engineSubs = [
+      e.on('status', (s) => this.onStatus(s)),
+      e.on('state', (s) => this.onState(s)),
+      e.on('log', (line) => this.broadcast({ type: 'log', line })),
+      e.on('error', (fe) => this.broadcast({ type: 'error', message: describeFunctionError(fe), function: fe })),
+      e.on('ended', (summary) => this.noteEnded(summary)),
+    ];
+  }
+
+  private async closeEngine(): Promise<void> {
+    const e = this.engine;
+    if (!e) return;
+    this.engine = null;
+    this.closing = e;
+    for (const [, un] of this.observations) safely(un);
+    this.observations.clear();
+    try {
+      if (isActive(e.state)) this.noteEnded(await e.stop());
+      await e.close();
+    } finally {
+      this.closing = null;
+      for (const un of this.engineSubs) safely(un);
+      this.engineSubs = [];
+    }
+  }
+
+  private async doStart(runevents?: number, runtime?: number): Promise<void> {
+    const e = this.loaded();
+    if (isActive(e.state)) throw new Error('A run is already in progress.');
+    this.runEndedSent = false;
+    await e.start({ runevents, runtime, outputDirectory: this.opts.outputDirectory });
+    this.onState(e.state);
+  }
+
+  private async doStop(): Promise<void> {
+    const e = this.running('stop');
+    this.noteEnded(await e.stop());
+  }
+
+  private noteEnded(summary: RunSummary): void {
+    this.lastRun = summary;
+    if (this.runEndedSent) return;
+    this.runEndedSent = true;
+    this.broadcast({ type: 'run_ended', summary });
+    if (this.engine) this.onStatus(this.engine.status());
+  }
+
+  private onStatus(status: StatusReport): void {
+    this.status = status;
+    this.statusSeq += 1;
+    this.broadcast({ type: 'status', seq: this.statusSeq, status });
+    this.onState(status.state);
+  }
+
+  private onState(state: RunState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.syncObservations();
+  }
+
+  // Observe exactly the buffers some client wants, while the run delivers.
+  private syncObservations(): void {
+    const want = new Set<string>();
+    if (this.engine && OBSERVING.includes(this.state)) {
+      for (const st of this.clients.values()) if (st.buffer !== null && this.bufferInfo.has(st.buffer)) want.add(st.buffer);
+    }
+    for (const [buffer, un] of this.observations) {
+      if (!want.has(buffer)) {
+        safely(un);
+        this.observations.delete(buffer);
+      }
+    }
+    for (const buffer of want) {
+      if (this.observations.has(buffer) || !this.engine) continue;
+      try {
+        this.observations.set(
+          buffer,
+          this.engine.observe(buffer, this.maxHz, (s) => this.onSnapshot(s)),
+        );
+      } catch (err) {
+        this.broadcast({ type: 'error', message: `Cannot show buffer ${buffer}: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+  }
+
+  private onSnapshot(es: EventSnapshot): void {
+    let ev: HostEvent | null = null;
+    const now = this.now();
+    for (const st of this.clients.values()) {
+      if (st.buffer !== es.buffer) continue;
+      // Newest wins: a client that has not consumed its window, is backed up, or
+      // asked for a lower rate simply misses this one and gets a later one.
+      if (st.inFlight >= SNAPSHOT_WINDOW) continue;
+      if (now - st.lastSent < 900 / st.hz) continue;
+      if (st.client.congested()) continue;
+      ev ??= { type: 'snapshot', snapshot: toSnapshot(es, this.bufferInfo.get(es.buffer)) };
+      st.inFlight += 1;
+      st.lastSent = now;
+      st.client.send(ev);
+    }
+  }
+}
+
+/** Converts an engine snapshot to the bridge's, with each field's dtype from the buffer layout. */
+export function toSnapshot(es: EventSnapshot, info: BufferInfo | undefined): Snapshot {
+  const names = info ? info.fields.map((f) => f.name).filter((n) => n in es.fields) : [];
+  for (const n of Object.keys(es.fields)) if (!names.includes(n)) names.push(n);
+  const fields: SnapshotField[] = names.map((name) => {
+    const values = es.fields[name];
+    const declared = info?.fields.find((f) => f.name === name)?.dtype;
+    const dtype = sampleTypeOf(values) ?? (declared ? normaliseDtype(declared) : null) ?? 'float64';
+    return { name, dtype, data: toSampleArray(values, dtype) };
+  });
+  return { buffer: es.buffer, seq: es.seq, counter: es.counter, timestamp: es.timestamp, deadtime: es.deadtime, fields };
+}
+
+/** A failed function in plain words. */
+export function describeFunctionError(fe: FunctionError): string {
+  const where = `${fe.function} (${fe.fkt_name}, thread ${fe.instance + 1})`;
+  const at = fe.counter !== null ? ` at event ${fe.counter}` : '';
+  const then = fe.policy === 'stop' ? 'The run was stopped.' : 'The event was skipped; the run goes on.';
+  return `${where} failed${at}: ${fe.message}. ${then}`;
+}
+
+function readTitle(abs: string): { title?: string; description?: string } {
+  try {
+    const doc = parseYaml(readFileSync(abs, 'utf8')) as Record<string, unknown> | null;
+    const out: { title?: string; description?: string } = {};
+    if (doc && typeof doc.title === 'string') out.title = doc.title;
+    if (doc && typeof doc.description === 'string') out.description = doc.description;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // an unsubscribe that fails leaves nothing to clean up
+  }
+}
