@@ -19,6 +19,7 @@ export function packageVersion(): string {
 
 // Commands are loaded lazily so `ringscope --help` stays fast.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: { summary: 'check a setup file and the files it names; print every problem', load: async () => (await import('./commands/validate')).validate },
   serve: { summary: 'show the window in a web browser (browser mode)', load: async () => (await import('./commands/serve')).serve },
 };
 

@@ -1,0 +1,105 @@
+// The built-in functions a setup can name as `file_name: builtin:<kind>/<name>`,
+// declared as pure data: what they are, which parameters they take, their
+// defaults and limits. Validation, the parameter merge and the UI's parameter
+// editors read this; the implementations live in src-workers/<kind>s/.
+//
+// To add a built-in: create src-shared/builtins/<kind>-<name>.ts exporting a
+// `BuiltinSpec` (import only *types* from this file, `import type { BuiltinSpec }
+// from './catalog'`, so that modules stay acyclic), import it below and list it
+// in SPECS.
+
+/** One parameter of a built-in. */
+export interface ParamSpec {
+  name: string;
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum';
+  unit?: string;
+  default: unknown;
+  min?: number;
+  max?: number;
+  /** The allowed values of an 'enum'. */
+  choices?: string[];
+  help: string;
+  /** Takes effect while running (the UI may change it without a restart). */
+  live?: boolean;
+}
+
+export type BuiltinKind = 'source' | 'filter' | 'sink';
+
+/** A built-in function: id 'sources/muon' is named in a setup as `builtin:sources/muon`. */
+export interface BuiltinSpec {
+  id: string;
+  kind: BuiltinKind;
+  summary: string;
+  params: ParamSpec[];
+}
+
+// The list other built-ins are added to (one import + one entry each).
+const SPECS: BuiltinSpec[] = [];
+
+/** Every built-in, keyed by id ('sources/muon'). */
+export const BUILTINS: Record<string, BuiltinSpec> = {};
+
+/** Adds a built-in to BUILTINS (duplicate ids are a programming error). */
+export function registerBuiltin(spec: BuiltinSpec, catalog: Record<string, BuiltinSpec> = BUILTINS): BuiltinSpec {
+  if (Object.prototype.hasOwnProperty.call(catalog, spec.id)) throw new Error(`built-in ${spec.id} is declared twice`);
+  if (!/^(sources|filters|sinks)\/[A-Za-z0-9_-]+$/.test(spec.id)) throw new Error(`built-in id ${spec.id} must look like sources/<name>, filters/<name> or sinks/<name>`);
+  if (spec.id.split('/')[0] !== `${spec.kind}s`) throw new Error(`built-in ${spec.id} is declared as a ${spec.kind}`);
+  const names = new Set<string>();
+  for (const p of spec.params) {
+    if (names.has(p.name)) throw new Error(`built-in ${spec.id} declares parameter ${p.name} twice`);
+    names.add(p.name);
+  }
+  catalog[spec.id] = spec;
+  return spec;
+}
+
+for (const spec of SPECS) registerBuiltin(spec);
+
+/** The file_name prefix that names a built-in. */
+export const BUILTIN_PREFIX = 'builtin:';
+
+/** 'sources/muon' for 'builtin:sources/muon', null for anything else. */
+export function builtinId(fileName: string): string | null {
+  return fileName.startsWith(BUILTIN_PREFIX) ? fileName.slice(BUILTIN_PREFIX.length) : null;
+}
+
+/** The built-in's parameter defaults as one config mapping (the first layer of the merge). */
+export function builtinDefaults(spec: BuiltinSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of spec.params) out[p.name] = p.default;
+  return out;
+}
+
+/**
+ * Checks one parameter value against its declaration; returns what is wrong in
+ * plain words (without the parameter's name), or null when the value fits.
+ */
+export function checkParamValue(param: ParamSpec, value: unknown): string | null {
+  const unit = param.unit ? ` ${param.unit}` : '';
+  const range = (): string | null => {
+    const v = value as number;
+    if (param.min !== undefined && v < param.min) return `is ${v}${unit}, below the smallest allowed value ${param.min}${unit}`;
+    if (param.max !== undefined && v > param.max) return `is ${v}${unit}, above the largest allowed value ${param.max}${unit}`;
+    return null;
+  };
+  const shown = typeof value === 'string' ? `"${value}"` : value === null ? 'empty' : JSON.stringify(value);
+  switch (param.type) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number, not ${shown}`;
+      return range();
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return `must be a whole number, not ${shown}`;
+      return range();
+    case 'boolean':
+      if (typeof value !== 'boolean') return `must be true or false, not ${shown}`;
+      return null;
+    case 'string':
+      if (typeof value !== 'string') return `must be text, not ${shown}`;
+      return null;
+    case 'enum': {
+      const choices = param.choices ?? [];
+      if (typeof value !== 'string' || !choices.includes(value)) return `must be one of ${choices.map((c) => `"${c}"`).join(', ')}, not ${shown}`;
+      return null;
+    }
+  }
+}
