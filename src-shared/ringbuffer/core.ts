@@ -1,0 +1,226 @@
+// The shared part every handle (writer, reader, observer, the RingBuffer
+// itself) works through: typed-array views on one SharedArrayBuffer and the
+// few protocols more than one role needs (release, wake-ups, counting).
+//
+// Sequence numbers are 32-bit and wrap; they are always compared as
+// `(a - b) | 0`, and a slot is `seq & mask` with a power-of-two slot count, so
+// wrap-around at 2^32 is invisible. Every cursor stays within `capacity` of
+// the claim cursor, which status() turns into a 63-bit count (see HALF).
+import { CTRL, DTYPE_ARRAY, SLOT, STATE_ABORTED, STATE_ENDED, type RingBufferLayout, type RingBufferOffsets, type TypedArray } from './layout';
+
+const TWO_31 = 2 ** 31;
+
+interface WaitAsyncResult {
+  async: boolean;
+  value: Promise<'ok' | 'not-equal' | 'timed-out'> | 'ok' | 'not-equal' | 'timed-out';
+}
+type WaitAsync = (ta: Int32Array, index: number, value: number, timeout?: number) => WaitAsyncResult;
+const waitAsyncImpl: WaitAsync | undefined = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+
+/** Views on a buffer's memory plus the protocols shared by all roles. */
+export class Core {
+  readonly ctrl: Int32Array;
+  readonly avail: Int32Array;
+  readonly rel: Int32Array[];
+  readonly dead: BigInt64Array;
+  /** Whole-buffer views for slot headers (indices are byte offsets / 4 and / 8). */
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly mask: number;
+  readonly cap: number;
+  readonly physical: number;
+  /** Internal groups: the declared ones, or one auto-released group when none is declared. */
+  readonly groupCount: number;
+  readonly autoRelease: boolean;
+
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    readonly layout: RingBufferLayout,
+    readonly off: RingBufferOffsets,
+    readonly spin: number,
+  ) {
+    this.ctrl = new Int32Array(sab, 0, off.controlWords);
+    this.avail = new Int32Array(sab, off.available, off.physicalSlots);
+    this.rel = off.released.map((o) => new Int32Array(sab, o, off.physicalSlots));
+    this.dead = new BigInt64Array(sab, off.deadtimeSum, 1);
+    this.i32 = new Int32Array(sab, 0, sab.byteLength >> 2);
+    this.f64 = new Float64Array(sab, 0, Math.floor(sab.byteLength / 8));
+    this.mask = off.physicalSlots - 1;
+    this.cap = off.capacity;
+    this.physical = off.physicalSlots;
+    this.groupCount = off.released.length;
+    this.autoRelease = layout.groups.length === 0;
+  }
+
+  /** Byte offset of a slot's start. */
+  slotByte(slot: number): number {
+    return this.off.slots + slot * this.off.slotBytes;
+  }
+
+  /** Fresh typed-array views on one slot's fields, in declared order. */
+  fieldViews(slot: number): Record<string, TypedArray> {
+    const base = this.slotByte(slot);
+    const out: Record<string, TypedArray> = {};
+    for (const f of this.off.fields) out[f.name] = new DTYPE_ARRAY[f.dtype](this.sab, base + f.byteOffset, f.length);
+    return out;
+  }
+
+  groupIndex(g: number, word: number): number {
+    return CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + word;
+  }
+
+  /** The released-up-to cursor furthest behind (slots before it are free). */
+  minReleased(): number {
+    const ctrl = this.ctrl;
+    let min = Atomics.load(ctrl, CTRL.GROUP_BASE + CTRL.RELEASED);
+    for (let g = 1; g < this.groupCount; g++) {
+      const r = Atomics.load(ctrl, CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED);
+      if (((r - min) | 0) < 0) min = r;
+    }
+    return min;
+  }
+
+  /** Marks sequences [s, s+n) released by group g, in any order; advances the group's released-up-to cursor over every contiguous release. */
+  release(g: number, s: number, n: number): void {
+    const ctrl = this.ctrl;
+    const ru = CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED;
+    const e = (s + n) | 0;
+    // In-order release (the common case) moves the cursor directly; later
+    // events that were released out of order by a group mate are swept next.
+    if (Atomics.compareExchange(ctrl, ru, s, e) === s) {
+      this.sweep(g, ru, e);
+    } else {
+      const rel = this.rel[g];
+      const mask = this.mask;
+      for (let k = 0; k < n; k++) Atomics.store(rel, (s + k) & mask, (s + k) | 0);
+      this.sweep(g, ru, Atomics.load(ctrl, ru));
+    }
+    if (Atomics.load(ctrl, CTRL.W_SLEEP) !== 0) this.wakeWriters();
+  }
+
+  private sweep(g: number, ru: number, u: number): void {
+    const rel = this.rel[g];
+    const mask = this.mask;
+    const cap = this.cap;
+    for (;;) {
+      let k = 0;
+      while (k < cap && Atomics.load(rel, (u + k) & mask) === ((u + k) | 0)) k++;
+      if (k === 0) return;
+      const v = (u + k) | 0;
+      const prev = Atomics.compareExchange(this.ctrl, ru, u, v);
+      // Someone else moved the cursor: continue from where they left it.
+      u = prev === u ? v : prev;
+    }
+  }
+
+  /** Wakes readers that flagged themselves asleep. */
+  wakeReaders(): void {
+    if (Atomics.exchange(this.ctrl, CTRL.R_SLEEP, 0) !== 0) {
+      Atomics.add(this.ctrl, CTRL.R_WAKE, 1);
+      Atomics.notify(this.ctrl, CTRL.R_WAKE);
+    }
+  }
+
+  /** Wakes writers that flagged themselves asleep on a full buffer. */
+  wakeWriters(): void {
+    if (Atomics.exchange(this.ctrl, CTRL.W_SLEEP, 0) !== 0) {
+      Atomics.add(this.ctrl, CTRL.W_WAKE, 1);
+      Atomics.notify(this.ctrl, CTRL.W_WAKE);
+    }
+  }
+
+  /** Wakes every waiter of both kinds unconditionally (state changes). */
+  wakeAll(): void {
+    Atomics.store(this.ctrl, CTRL.W_SLEEP, 0);
+    Atomics.store(this.ctrl, CTRL.R_SLEEP, 0);
+    Atomics.add(this.ctrl, CTRL.W_WAKE, 1);
+    Atomics.add(this.ctrl, CTRL.R_WAKE, 1);
+    Atomics.notify(this.ctrl, CTRL.W_WAKE);
+    Atomics.notify(this.ctrl, CTRL.R_WAKE);
+  }
+
+  /** Publishes claimed sequences [s, s+n) as "no event" (readers skip them). */
+  tombstone(s: number, n: number): void {
+    const mask = this.mask;
+    for (let k = 0; k < n; k++) {
+      const seq = (s + k) | 0;
+      const b = this.slotByte(seq & mask) >> 2;
+      this.i32[b + (SLOT.FLAGS >> 2)] = 1;
+      this.i32[b + (SLOT.HEAD >> 2)] = seq;
+    }
+    for (let k = n - 1; k >= 0; k--) Atomics.store(this.avail, (s + k) & mask, (s + k) | 0);
+    Atomics.add(this.ctrl, CTRL.TOMBSTONES, n);
+    if (this.autoRelease) {
+      this.release(0, s, n);
+      return;
+    }
+    // Take and release them for every group whose readers have not reached
+    // them: after end() those readers may already have finished.
+    for (let g = 0; g < this.groupCount; g++) {
+      if (Atomics.compareExchange(this.ctrl, this.groupIndex(g, CTRL.CURSOR), s, (s + n) | 0) === s) {
+        this.release(g, s, n);
+        Atomics.add(this.ctrl, this.groupIndex(g, CTRL.SKIPPED), n);
+      }
+    }
+    this.wakeReaders();
+  }
+
+  /** True when the slot of published sequence s holds no event. */
+  isTombstone(seq: number): boolean {
+    return this.i32[(this.slotByte(seq & this.mask) + SLOT.FLAGS) >> 2] !== 0;
+  }
+
+  /** The claim cursor as a 63-bit count, plus its raw 32-bit value. */
+  claimCount(): { raw: number; count: number } {
+    // HALF is bumped right after the CAS that flips CLAIM's top bit; read it
+    // first, so a mismatch of parity can only mean an increment is pending.
+    let h = Atomics.load(this.ctrl, CTRL.HALF);
+    const c = Atomics.load(this.ctrl, CTRL.CLAIM);
+    if ((h & 1) !== c >>> 31) h++;
+    return { raw: c, count: h * TWO_31 + (c & 0x7fffffff) };
+  }
+
+  /** Converts a 32-bit sequence near the claim cursor into a 63-bit count. */
+  seqCount(seq: number): number {
+    const { raw, count } = this.claimCount();
+    return count - ((raw - seq) | 0);
+  }
+
+  ended(): boolean {
+    return (Atomics.load(this.ctrl, CTRL.STATE) & (STATE_ENDED | STATE_ABORTED)) !== 0;
+  }
+}
+
+const noop = () => {};
+
+/** Blocks the calling thread until ctrl[index] != value, a notify, or the timeout (ms). */
+export function blockSync(ctrl: Int32Array, index: number, value: number, timeoutMs: number): void {
+  Atomics.wait(ctrl, index, value, timeoutMs);
+}
+
+/** Like blockSync, without blocking the event loop. */
+export async function blockAsync(ctrl: Int32Array, index: number, value: number, timeoutMs: number): Promise<void> {
+  if (waitAsyncImpl) {
+    const r = waitAsyncImpl(ctrl, index, value, Number.isFinite(timeoutMs) ? timeoutMs : undefined);
+    if (!r.async) return;
+    // A pending waitAsync does not keep Node's event loop alive: a worker
+    // awaiting only this would exit mid-wait. Hold a timer for the duration.
+    const keepAlive = setInterval(noop, 2 ** 31 - 1);
+    try {
+      await r.value;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    return;
+  }
+  // No Atomics.waitAsync (older browsers): poll at a modest rate instead.
+  const until = performance.now() + timeoutMs;
+  while (Atomics.load(ctrl, index) === value && performance.now() < until) {
+    await new Promise((res) => setTimeout(res, Math.min(4, Math.max(0, until - performance.now()))));
+  }
+}
+
+/** Milliseconds left until `deadline` (Infinity for none). */
+export function remaining(deadline: number): number {
+  return deadline === Infinity ? Infinity : deadline - performance.now();
+}

@@ -1,0 +1,181 @@
+// The buffer itself: allocation, the structured-clonable descriptor that
+// carries it to other threads, handle factories, run control and status.
+import { Core } from './core';
+import { CTRL, LIMITS, MAGIC, RingBufferLayoutError, STATE_ABORTED, STATE_ENDED, STATE_PAUSED, computeOffsets, validateLayout, type RingBufferLayout, type RingBufferOffsets } from './layout';
+import { Observer, type ObserverOptions } from './observer';
+import { Reader } from './reader';
+import { Writer, type WriterOptions } from './writer';
+
+/** Plain, structured-clonable description of a buffer: post it to a worker and RingBuffer.open() it there. */
+export interface RingBufferDescriptor {
+  readonly kind: 'ringscope.ringbuffer';
+  readonly version: 1;
+  readonly buffer: SharedArrayBuffer;
+  readonly layout: RingBufferLayout;
+  readonly offsets: RingBufferOffsets;
+  /** Re-checks of the condition before a blocked handle sleeps (0 = sleep at once). */
+  readonly spin: number;
+}
+
+export interface RingBufferOptions {
+  /** Re-checks before sleeping when full/empty; default 0 for events under 16 kB, 64 above (the benchmark's finding). */
+  spin?: number;
+}
+
+/** A buffer's counters, cheap to read from any thread. */
+export interface RingBufferStatus {
+  /** Events committed so far. */
+  written: number;
+  /** Events released so far, per reader group. */
+  released: Record<string, number>;
+  /** Slots not free: holding an event some group has not released, or being written. */
+  filled: number;
+  free: number;
+  /** Mean of the deadtime field over all committed events. */
+  deadtime_mean: number;
+  paused: boolean;
+  ended: boolean;
+  aborted: boolean;
+  /** Threads (or async calls) blocked in acquire / next right now. */
+  waiting_writers: number;
+  waiting_readers: number;
+}
+
+const BIG_EVENT_BYTES = 16_384;
+const BIG_EVENT_SPIN = 64;
+
+/** A multiple-in multiple-out ring buffer of events in shared memory. */
+export class RingBuffer {
+  readonly descriptor: RingBufferDescriptor;
+  readonly layout: RingBufferLayout;
+  private readonly core: Core;
+
+  private constructor(descriptor: RingBufferDescriptor) {
+    this.descriptor = descriptor;
+    this.layout = descriptor.layout;
+    this.core = new Core(descriptor.buffer, descriptor.layout, descriptor.offsets, descriptor.spin);
+  }
+
+  /** Validates the layout and allocates a new buffer (throws RingBufferLayoutError naming the problem). */
+  static create(layout: RingBufferLayout, options: RingBufferOptions = {}): RingBuffer {
+    validateLayout(layout);
+    const copy: RingBufferLayout = {
+      name: layout.name,
+      slots: layout.slots,
+      samples: layout.samples,
+      fields: layout.fields.map((f) => ({ name: f.name, dtype: f.dtype })),
+      groups: [...layout.groups],
+    };
+    const offsets = computeOffsets(copy);
+    const spin = options.spin ?? (offsets.slotBytes >= BIG_EVENT_BYTES ? BIG_EVENT_SPIN : 0);
+    if (!Number.isInteger(spin) || spin < 0 || spin > 1_000_000) throw new RingBufferLayoutError(`ring buffer "${copy.name}": spin must be an integer from 0 to 1000000, got ${spin}`);
+    const buffer = new SharedArrayBuffer(offsets.totalBytes);
+    const ctrl = new Int32Array(buffer, 0, offsets.controlWords);
+    ctrl[CTRL.MAGIC] = MAGIC;
+    // Initial "published"/"released" marks that match no sequence of the first laps.
+    const P = offsets.physicalSlots;
+    const avail = new Int32Array(buffer, offsets.available, P);
+    for (let i = 0; i < P; i++) avail[i] = i - 2 * P;
+    for (const o of offsets.released) {
+      const rel = new Int32Array(buffer, o, P);
+      for (let i = 0; i < P; i++) rel[i] = i - 2 * P;
+    }
+    return new RingBuffer({ kind: 'ringscope.ringbuffer', version: 1, buffer, layout: copy, offsets, spin });
+  }
+
+  /** Opens a buffer from its descriptor, in any thread. */
+  static open(d: RingBufferDescriptor): RingBuffer {
+    if (typeof d !== 'object' || d === null || d.kind !== 'ringscope.ringbuffer') throw new RingBufferLayoutError('not a ring-buffer descriptor');
+    if (d.version !== 1) throw new RingBufferLayoutError(`ring-buffer descriptor version ${String(d.version)} is not supported (expected 1)`);
+    if (!(d.buffer instanceof SharedArrayBuffer)) throw new RingBufferLayoutError(`ring buffer "${d.layout?.name}": descriptor holds no SharedArrayBuffer`);
+    validateLayout(d.layout);
+    const offsets = computeOffsets(d.layout);
+    if (JSON.stringify(offsets) !== JSON.stringify(d.offsets) || d.buffer.byteLength !== offsets.totalBytes) {
+      throw new RingBufferLayoutError(`ring buffer "${d.layout.name}": descriptor offsets do not match its layout (made by another version?)`);
+    }
+    if (new Int32Array(d.buffer, 0, offsets.controlWords)[CTRL.MAGIC] !== MAGIC) throw new RingBufferLayoutError(`ring buffer "${d.layout.name}": shared memory is not a ring buffer`);
+    return new RingBuffer(d);
+  }
+
+  /** A new writer handle for this thread. */
+  writer(options?: WriterOptions): Writer {
+    return new Writer(this.core, options);
+  }
+
+  /** A new reader handle of the named group for this thread (throws RingBufferLayoutError for an unknown group). */
+  reader(group: string): Reader {
+    const g = this.layout.groups.indexOf(group);
+    if (g < 0) {
+      const known = this.layout.groups.length ? this.layout.groups.map((x) => `"${x}"`).join(', ') : 'none';
+      throw new RingBufferLayoutError(`ring buffer "${this.layout.name}": unknown reader group "${group}" (groups: ${known})`);
+    }
+    return new Reader(this.core, g);
+  }
+
+  /** A new observer: copies of the newest event, never blocking. */
+  observer(options?: ObserverOptions): Observer {
+    return new Observer(this.core, options);
+  }
+
+  /** Writers block in acquire until resume(); readers keep draining. */
+  pause(): void {
+    Atomics.or(this.core.ctrl, CTRL.STATE, STATE_PAUSED);
+    this.core.wakeAll();
+  }
+
+  /** Lets paused writers continue. */
+  resume(): void {
+    Atomics.and(this.core.ctrl, CTRL.STATE, ~STATE_PAUSED);
+    this.core.wakeAll();
+  }
+
+  /** Ends the stream: acquire returns null; readers drain everything committed, then get null. */
+  end(): void {
+    Atomics.or(this.core.ctrl, CTRL.STATE, STATE_ENDED);
+    this.core.wakeAll();
+  }
+
+  /** Stops now: every waiting handle wakes, and every handle returns null from then on. */
+  abort(): void {
+    Atomics.or(this.core.ctrl, CTRL.STATE, STATE_ABORTED);
+    this.core.wakeAll();
+  }
+
+  /** Counters of the buffer, consistent when it is quiet, close while it runs. */
+  status(): RingBufferStatus {
+    const core = this.core;
+    const ctrl = core.ctrl;
+    // Released cursors before the claim cursor: then none is ahead of it.
+    const groups = this.layout.groups;
+    const ru: number[] = [];
+    for (let g = 0; g < core.groupCount; g++) ru.push(Atomics.load(ctrl, core.groupIndex(g, CTRL.RELEASED)));
+    const skipped = ru.map((_, g) => Atomics.load(ctrl, core.groupIndex(g, CTRL.SKIPPED)) >>> 0);
+    const { raw: c, count } = core.claimCount();
+    let min = ru[0];
+    for (const r of ru) if (((r - min) | 0) < 0) min = r;
+    let unpublished = 0;
+    for (let x = min; x !== c; x = (x + 1) | 0) if (Atomics.load(core.avail, x & core.mask) !== x) unpublished++;
+    const tombstones = Atomics.load(ctrl, CTRL.TOMBSTONES) >>> 0;
+    const written = Math.max(0, count - unpublished - tombstones);
+    const released: Record<string, number> = {};
+    groups.forEach((name, g) => (released[name] = Math.max(0, count - ((c - ru[g]) | 0) - skipped[g])));
+    const filled = Math.max(0, Math.min(core.cap, (c - min) | 0));
+    const st = Atomics.load(ctrl, CTRL.STATE);
+    const deadSum = Number(Atomics.load(core.dead, 0)) / 1e9;
+    return {
+      written,
+      released,
+      filled,
+      free: core.cap - filled,
+      deadtime_mean: written > 0 ? deadSum / written : 0,
+      paused: (st & STATE_PAUSED) !== 0,
+      ended: (st & STATE_ENDED) !== 0,
+      aborted: (st & STATE_ABORTED) !== 0,
+      waiting_writers: Atomics.load(ctrl, CTRL.W_WAITING),
+      waiting_readers: Atomics.load(ctrl, CTRL.R_WAITING),
+    };
+  }
+
+  /** The stated layout limits. */
+  static readonly limits = LIMITS;
+}

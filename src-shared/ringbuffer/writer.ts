@@ -1,0 +1,317 @@
+// The multiple-in side. A writer claims slots with one CAS on the shared claim
+// cursor, gated on every group's released-up-to cursor (cached, so the groups'
+// cache lines are read only when the cache says "full"), fills them in place
+// and publishes them with one atomic store per commit.
+import { blockAsync, blockSync, remaining, type Core } from './core';
+import { ViewCache, type EventView, type SlotView } from './event-view';
+import { CTRL, SLOT, STATE_ABORTED, STATE_ENDED, STATE_PAUSED } from './layout';
+
+/** How a writer fills the deadtime field. */
+export type DeadtimeMode = 'measure' | 'keep';
+
+export interface WriterOptions {
+  /**
+   * 'measure' (sources, the default): commit stores the fraction of the time since this writer's
+   * previous commit spent waiting for a free slot (paused time excluded), and fills a timestamp
+   * the caller left unset. 'keep' (filters): commit leaves what the caller wrote.
+   */
+  deadtime?: DeadtimeMode;
+}
+
+const BLOCK = 0;
+const CLOSED = -1;
+const FULL = 1;
+const PAUSE = 2;
+
+/** Writes events into a ring buffer; one per thread, never shared between threads. */
+export class Writer {
+  private heldStart = 0;
+  private held = 0;
+  private cachedMin: number;
+  private done = false;
+  private closed = false;
+  private readonly views: ViewCache;
+  private readonly batch: SlotView[] = [];
+  private readonly measure: boolean;
+  // Deadtime bookkeeping (measure mode): clock readings only on the slow path and at commit.
+  private lastCommit: number;
+  private waited = 0;
+  private paused = 0;
+  private waitStart = -1;
+  private pauseInCall = 0;
+  // What a blocked attempt waits on.
+  private why = FULL;
+  private waitValue = 0;
+
+  constructor(
+    private readonly core: Core,
+    options: WriterOptions = {},
+  ) {
+    if (options.deadtime !== undefined && options.deadtime !== 'measure' && options.deadtime !== 'keep') {
+      throw new Error(`writer deadtime mode must be 'measure' or 'keep', got ${JSON.stringify(options.deadtime)}`);
+    }
+    this.measure = options.deadtime !== 'keep';
+    this.views = new ViewCache(core);
+    this.cachedMin = core.minReleased();
+    this.lastCommit = performance.now();
+  }
+
+  /** Claims one free slot, blocking while none is free or the buffer is paused; 'timeout' after timeoutMs; null once ended or aborted. */
+  acquire(timeoutMs = Infinity): EventView | 'timeout' | null {
+    const r = this.claimSync(1, timeoutMs);
+    return typeof r === 'number' ? this.views.at(this.heldStart) : r;
+  }
+
+  /** acquire() for event-loop threads: waits with Atomics.waitAsync. */
+  async acquireAsync(timeoutMs = Infinity): Promise<EventView | 'timeout' | null> {
+    const r = await this.claimAsync(1, timeoutMs);
+    return typeof r === 'number' ? this.views.at(this.heldStart) : r;
+  }
+
+  /** Claims between 1 and max free slots (whatever is free now, never waiting for more); commit() publishes them all. */
+  acquireBatch(max: number, timeoutMs = Infinity): readonly EventView[] | 'timeout' | null {
+    const r = this.claimSync(this.clampBatch(max), timeoutMs);
+    return typeof r === 'number' ? this.fillBatch(r) : r;
+  }
+
+  /** acquireBatch() for event-loop threads. */
+  async acquireBatchAsync(max: number, timeoutMs = Infinity): Promise<readonly EventView[] | 'timeout' | null> {
+    const r = await this.claimAsync(this.clampBatch(max), timeoutMs);
+    return typeof r === 'number' ? this.fillBatch(r) : r;
+  }
+
+  /** Publishes the acquired event(s) to every reader group, in claim order. */
+  commit(): void {
+    const n = this.held;
+    if (n === 0) throw new Error(`ring buffer "${this.core.layout.name}": commit() without an acquired event`);
+    const core = this.core;
+    const s = this.heldStart;
+    const mask = core.mask;
+    const i32 = core.i32;
+    const f64 = core.f64;
+    let deadSum = 0;
+    let now = 0;
+    let first = 0;
+    if (this.measure) {
+      now = performance.now();
+      if (this.waited > 0) {
+        const interval = now - this.lastCommit - this.paused;
+        first = interval > 0 ? Math.min(1, this.waited / interval) : 1;
+      }
+      this.lastCommit = now;
+      this.waited = 0;
+      this.paused = 0;
+    }
+    for (let k = 0; k < n; k++) {
+      const seq = (s + k) | 0;
+      const b = core.slotByte(seq & mask);
+      i32[(b + SLOT.FLAGS) >> 2] = 0;
+      i32[(b + core.off.tailStamp) >> 2] = seq;
+      const fi = b >> 3;
+      if (this.measure) {
+        const d = k === 0 ? first : 0;
+        f64[fi + (SLOT.DEADTIME >> 3)] = d;
+        deadSum += d;
+        if (f64[fi + (SLOT.TIMESTAMP >> 3)] !== f64[fi + (SLOT.TIMESTAMP >> 3)]) f64[fi + (SLOT.TIMESTAMP >> 3)] = performance.timeOrigin + now;
+      } else {
+        deadSum += f64[fi + (SLOT.DEADTIME >> 3)];
+      }
+    }
+    // Later sequences are published with plain stores, the first one last with
+    // an atomic store: a reader starts at the first, so it sees them all.
+    for (let k = n - 1; k > 0; k--) core.avail[(s + k) & mask] = (s + k) | 0;
+    Atomics.store(core.avail, s & mask, s);
+    this.held = 0;
+    if (Atomics.load(core.ctrl, CTRL.R_SLEEP) !== 0) core.wakeReaders();
+    if (deadSum > 0) Atomics.add(core.dead, 0, BigInt(Math.round(deadSum * 1e9)));
+    if (core.autoRelease) core.release(0, s, n);
+  }
+
+  /** Gives the acquired event(s) back unwritten; readers skip them. */
+  cancel(): void {
+    if (this.held === 0) return;
+    this.core.tombstone(this.heldStart, this.held);
+    this.held = 0;
+  }
+
+  /** Cancels any acquired event; the writer cannot be used afterwards. */
+  close(): void {
+    this.cancel();
+    this.closed = true;
+  }
+
+  private clampBatch(max: number): number {
+    if (!(max >= 1)) throw new Error(`batch size must be at least 1, got ${max}`);
+    return Math.min(Math.floor(max), this.core.cap);
+  }
+
+  private fillBatch(n: number): readonly EventView[] {
+    const b = this.batch;
+    b.length = n;
+    for (let k = 0; k < n; k++) b[k] = this.views.at((this.heldStart + k) | 0);
+    return b;
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error(`ring buffer "${this.core.layout.name}": writer is closed`);
+    if (this.held !== 0) throw new Error(`ring buffer "${this.core.layout.name}": commit() or cancel() the acquired event before acquiring another`);
+  }
+
+  private claimSync(max: number, timeoutMs: number): number | 'timeout' | null {
+    this.check();
+    if (this.done) return null;
+    let deadline = -1;
+    for (;;) {
+      const n = this.attempt(max);
+      if (n > 0) return this.claimed(n);
+      if (n === CLOSED) return this.finish();
+      if (deadline < 0) deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+      const ms = remaining(deadline);
+      if (ms <= 0) return this.timedOut();
+      const t0 = this.why === PAUSE ? performance.now() : 0;
+      Atomics.add(this.core.ctrl, CTRL.W_WAITING, 1);
+      blockSync(this.core.ctrl, CTRL.W_WAKE, this.waitValue, ms);
+      Atomics.sub(this.core.ctrl, CTRL.W_WAITING, 1);
+      if (this.why === PAUSE) this.pauseInCall += performance.now() - t0;
+    }
+  }
+
+  private async claimAsync(max: number, timeoutMs: number): Promise<number | 'timeout' | null> {
+    this.check();
+    if (this.done) return null;
+    let deadline = -1;
+    for (;;) {
+      const n = this.attempt(max);
+      if (n > 0) return this.claimed(n);
+      if (n === CLOSED) return this.finish();
+      if (deadline < 0) deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+      const ms = remaining(deadline);
+      if (ms <= 0) return this.timedOut();
+      const why = this.why;
+      const t0 = why === PAUSE ? performance.now() : 0;
+      Atomics.add(this.core.ctrl, CTRL.W_WAITING, 1);
+      await blockAsync(this.core.ctrl, CTRL.W_WAKE, this.waitValue, ms);
+      Atomics.sub(this.core.ctrl, CTRL.W_WAITING, 1);
+      if (why === PAUSE) this.pauseInCall += performance.now() - t0;
+    }
+  }
+
+  /** One non-blocking try: claimed count, BLOCK (wait prepared) or CLOSED. */
+  private attempt(max: number): number {
+    const core = this.core;
+    const ctrl = core.ctrl;
+    const cap = core.cap;
+    for (;;) {
+      const c = Atomics.load(ctrl, CTRL.CLAIM);
+      let free = cap - ((c - this.cachedMin) | 0);
+      if (free < max) {
+        this.cachedMin = core.minReleased();
+        free = cap - ((c - this.cachedMin) | 0);
+      }
+      if (free <= 0) {
+        const st = Atomics.load(ctrl, CTRL.STATE);
+        if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
+        if ((st & STATE_PAUSED) !== 0) {
+          if (this.preparePause()) return BLOCK;
+          continue;
+        }
+        this.startWait();
+        // Full. Often transient (a reader preempted mid-release): spin first if configured.
+        let spun = false;
+        for (let k = 0; k < core.spin; k++) {
+          if (this.hasFree()) {
+            spun = true;
+            break;
+          }
+        }
+        if (spun) continue;
+        const w = Atomics.load(ctrl, CTRL.W_WAKE);
+        Atomics.store(ctrl, CTRL.W_SLEEP, 1);
+        // Re-check after raising the flag: a release that happened before it was raised is seen here.
+        if (this.hasFree() || Atomics.load(ctrl, CTRL.STATE) !== st) continue;
+        this.why = FULL;
+        this.waitValue = w;
+        return BLOCK;
+      }
+      const n = free < max ? free : max;
+      const next = (c + n) | 0;
+      if (Atomics.compareExchange(ctrl, CTRL.CLAIM, c, next) !== c) continue;
+      if ((c ^ next) < 0) Atomics.add(ctrl, CTRL.HALF, 1);
+      const st = Atomics.load(ctrl, CTRL.STATE);
+      if (st !== 0) {
+        // Raced pause/end/abort: give the claim back so readers never wait on it.
+        core.tombstone(c, n);
+        if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
+        if (this.preparePause()) return BLOCK;
+        continue;
+      }
+      this.heldStart = c;
+      return n;
+    }
+  }
+
+  private hasFree(): boolean {
+    this.cachedMin = this.core.minReleased();
+    return this.core.cap - ((Atomics.load(this.core.ctrl, CTRL.CLAIM) - this.cachedMin) | 0) > 0;
+  }
+
+  private startWait(): void {
+    if (this.measure && this.waitStart < 0) this.waitStart = performance.now();
+  }
+
+  /** Prepares a wait for resume(); false if the buffer is no longer paused. */
+  private preparePause(): boolean {
+    const ctrl = this.core.ctrl;
+    const w = Atomics.load(ctrl, CTRL.W_WAKE);
+    if ((Atomics.load(ctrl, CTRL.STATE) & STATE_PAUSED) === 0) return false;
+    this.why = PAUSE;
+    this.waitValue = w;
+    return true;
+  }
+
+  /** Books the time this call waited (full vs paused) toward the next commit's deadtime. */
+  private settleWait(): void {
+    if (this.waitStart >= 0) {
+      const total = performance.now() - this.waitStart;
+      this.waited += Math.max(0, total - this.pauseInCall);
+      this.paused += this.pauseInCall;
+    } else {
+      this.paused += this.pauseInCall;
+    }
+    this.waitStart = -1;
+    this.pauseInCall = 0;
+  }
+
+  private claimed(n: number): number {
+    if (this.waitStart >= 0 || this.pauseInCall > 0) this.settleWait();
+    const core = this.core;
+    const i32 = core.i32;
+    const f64 = core.f64;
+    for (let k = 0; k < n; k++) {
+      const seq = (this.heldStart + k) | 0;
+      const b = core.slotByte(seq & core.mask);
+      // Head stamp first: an observer copying the slot from here on sees it change.
+      i32[(b + SLOT.HEAD) >> 2] = seq;
+      f64[(b + SLOT.TIMESTAMP) >> 3] = NaN;
+      f64[(b + SLOT.DEADTIME) >> 3] = 0;
+    }
+    this.held = n;
+    return n;
+  }
+
+  private timedOut(): 'timeout' {
+    this.settleWait();
+    return 'timeout';
+  }
+
+  private finish(): null {
+    this.settleWait();
+    this.done = true;
+    return null;
+  }
+
+  /** True once acquire returned null (the buffer ended or was aborted). */
+  get finished(): boolean {
+    return this.done;
+  }
+}
