@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from './fake-engine.test-helper';
-import { BridgeHost, describeFunctionError, toSnapshot } from './host';
+import { describeFunctionError } from '../../src-shared/bridge/describe';
+import { BridgeHost, toSnapshot } from './host';
 
 class TestClient {
   events: HostEvent[] = [];

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { normaliseDtype, sampleTypeOf, toSampleArray } from '../../src-shared/bridge/codec';
+import { describeFunctionError } from '../../src-shared/bridge/describe';
 import type {
   BufferInfo,
   Command,
@@ -22,7 +23,7 @@ import type {
   SnapshotField,
 } from '../../src-shared/bridge/protocol';
 import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from '../../src-shared/bridge/protocol';
-import type { FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
+import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
 
 /** Loads a setup: an engine when no error stands, and every validation problem. */
@@ -374,14 +375,6 @@ export function toSnapshot(es: EventSnapshot, info: BufferInfo | undefined): Sna
     return { name, dtype, data: toSampleArray(values, dtype) };
   });
   return { buffer: es.buffer, seq: es.seq, counter: es.counter, timestamp: es.timestamp, deadtime: es.deadtime, fields };
-}
-
-/** A failed function in plain words. */
-export function describeFunctionError(fe: FunctionError): string {
-  const where = `${fe.function} (${fe.fkt_name}, thread ${fe.instance + 1})`;
-  const at = fe.counter !== null ? ` at event ${fe.counter}` : '';
-  const then = fe.policy === 'stop' ? 'The run was stopped.' : 'The event was skipped; the run goes on.';
-  return `${where} failed${at}: ${fe.message}. ${then}`;
 }
 
 function readTitle(abs: string): { title?: string; description?: string } {

@@ -1,8 +1,46 @@
+// The window: header, run control and buffer health on the left, problems and
+// the oscilloscope on the right. Data attributes on the root expose the run
+// state and status sequence (tests wait on them instead of sleeping).
+import { useApp } from './AppContext';
+import { BufferStatus } from './panels/BufferStatus';
+import { Notices } from './panels/Notices';
+import { OpenSetup } from './panels/OpenSetup';
+import { Oscilloscope } from './panels/Oscilloscope';
+import { Problems } from './panels/Problems';
+import { RunControl } from './panels/RunControl';
+import { runState } from './store/appStore';
+
 export function App() {
+  const setup = useApp((s) => s.setup);
+  const connection = useApp((s) => s.connection);
+  const statusSeq = useApp((s) => s.statusSeq);
+  const state = useApp(runState);
+  const server = useApp((s) => s.server);
   return (
-    <main>
-      <h1>RingScope</h1>
-      <p>Data acquisition with shared-memory ring buffers.</p>
-    </main>
+    <div className="app" data-connection={connection} data-status-seq={statusSeq} data-run-state={state}>
+      <header className="app-header">
+        <h1>RingScope</h1>
+        {setup && (
+          <span className="setup-name" title={setup.description ?? setup.path}>
+            {setup.title ? <strong>{setup.title}</strong> : null} <code>{setup.path}</code>
+          </span>
+        )}
+        <span className={`connection connection-${connection}`} title={server ? `RingScope ${server.version} (${server.host})` : undefined}>
+          {connection === 'open' ? 'connected' : connection === 'connecting' ? 'connecting…' : 'disconnected'}
+        </span>
+      </header>
+      <Notices />
+      <main className="app-main">
+        <div className="side">
+          <RunControl />
+          <BufferStatus />
+        </div>
+        <div className="main">
+          {connection === 'open' && !setup && <OpenSetup />}
+          <Problems />
+          <Oscilloscope />
+        </div>
+      </main>
+    </div>
   );
 }

@@ -245,7 +245,7 @@ export function decodeSnapshot(data: ArrayBuffer | ArrayBufferView): Snapshot {
       throw new BridgeDecodeError(`snapshot field "${f.name}" lies outside its frame`);
     }
     if (!LITTLE_ENDIAN) swapBytes(bytes, f.offset, f.length, C.BYTES_PER_ELEMENT);
-    return { name: f.name, dtype: f.dtype, data: new C(bytes.buffer, bytes.byteOffset + f.offset, f.length) as SampleArray };
+    return { name: f.name, dtype: f.dtype, data: new C(bytes.buffer as ArrayBuffer, bytes.byteOffset + f.offset, f.length) as SampleArray };
   });
   return {
     buffer: header.buffer,

@@ -1,0 +1,140 @@
+// Start, Pause/Resume, Stop; the run's state, elapsed time and events; the
+// run limits (editable before Start); after a run, its summary.
+import { describeEndReason } from '../../../src-shared/bridge/describe';
+import { isActive } from '../../../src-shared/bridge/protocol';
+import { useApp } from '../AppContext';
+import { baseName, formatCount, formatElapsed } from '../format';
+import { parseRunOption, runState } from '../store/appStore';
+
+const STATE_WORDS: Record<string, string> = {
+  idle: 'Ready',
+  starting: 'Starting…',
+  running: 'Running',
+  paused: 'Paused',
+  stopping: 'Stopping…',
+  ended: 'Ended',
+  failed: 'Failed',
+};
+
+export function RunControl() {
+  const state = useApp(runState);
+  const status = useApp((s) => s.status);
+  const runnable = useApp((s) => s.setup?.runnable ?? false);
+  const connected = useApp((s) => s.connection === 'open');
+  const pending = useApp((s) => s.pending);
+  const options = useApp((s) => s.runOptions);
+  const lastRun = useApp((s) => s.lastRun);
+  const start = useApp((s) => s.start);
+  const pause = useApp((s) => s.pause);
+  const resume = useApp((s) => s.resume);
+  const stop = useApp((s) => s.stop);
+  const setRunOption = useApp((s) => s.setRunOption);
+
+  const active = isActive(state);
+  const eventsError = parseRunOption(options.runevents, 'Events');
+  const runtimeError = parseRunOption(options.runtime, 'Run time');
+  const optionsOk = !(eventsError instanceof Error) && !(runtimeError instanceof Error);
+  const canStart = connected && runnable && !active && pending === null && optionsOk;
+  const canPause = connected && (state === 'running' || state === 'paused') && pending === null;
+  const canStop = connected && (state === 'running' || state === 'paused') && pending === null;
+
+  return (
+    <section className="panel run-control" aria-label="Run control">
+      <h2>Run</h2>
+      <div className="run-state">
+        <span className={`state-badge state-${state}`} data-testid="run-state" data-state={state}>
+          {STATE_WORDS[state] ?? state}
+        </span>
+        <dl className="run-figures">
+          <div>
+            <dt>Elapsed</dt>
+            <dd data-testid="elapsed">{formatElapsed(status?.elapsed ?? 0)}</dd>
+          </div>
+          <div>
+            <dt>Events</dt>
+            <dd data-testid="source-events" data-value={status?.source_events ?? 0}>
+              {formatCount(status?.source_events ?? 0)}
+            </dd>
+          </div>
+        </dl>
+      </div>
+
+      <div className="run-limits">
+        <label>
+          Events
+          <input
+            type="text"
+            inputMode="numeric"
+            placeholder="as in setup"
+            value={options.runevents}
+            disabled={active}
+            aria-invalid={eventsError instanceof Error}
+            onChange={(e) => setRunOption('runevents', e.target.value)}
+          />
+        </label>
+        <label>
+          Run time (s)
+          <input
+            type="text"
+            inputMode="decimal"
+            placeholder="as in setup"
+            value={options.runtime}
+            disabled={active}
+            aria-invalid={runtimeError instanceof Error}
+            onChange={(e) => setRunOption('runtime', e.target.value)}
+          />
+        </label>
+      </div>
+      {eventsError instanceof Error && <p className="field-error">{eventsError.message}</p>}
+      {runtimeError instanceof Error && <p className="field-error">{runtimeError.message}</p>}
+
+      <div className="run-buttons">
+        <button type="button" className="primary" disabled={!canStart} onClick={() => void start()}>
+          Start
+        </button>
+        {state === 'paused' ? (
+          <button type="button" disabled={!canPause} onClick={() => void resume()}>
+            Resume
+          </button>
+        ) : (
+          <button type="button" disabled={!canPause} onClick={() => void pause()}>
+            Pause
+          </button>
+        )}
+        <button type="button" className="danger" disabled={!canStop} onClick={() => void stop()}>
+          Stop
+        </button>
+      </div>
+      {!runnable && <p className="hint">Start is disabled: the setup has errors (see Problems).</p>}
+      {active && status?.run_directory && (
+        <p className="run-dir">
+          Writing to <code data-testid="run-directory">{status.run_directory}</code>
+        </p>
+      )}
+
+      {lastRun && !active && (
+        <div className="run-summary" data-testid="run-summary">
+          <h3>Last run: {describeEndReason(lastRun.end_reason)}</h3>
+          <table>
+            <tbody>
+              {Object.entries(lastRun.buffers).map(([name, b]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td>{formatCount(b.written)} events</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            Run directory: <code data-testid="summary-run-directory">{lastRun.run_directory}</code>
+          </p>
+          {lastRun.exports.length > 0 && (
+            <p className="exports">
+              Exports: {lastRun.exports.map((e) => baseName(e)).join(', ')}
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,225 @@
+// The app's state (zustand): connection, setup, status and its history, the
+// last run's summary, notices, and the run options being edited. Everything
+// here changes at most about once a second; waveform snapshots go to the
+// SnapshotFeed instead, so they never re-render React.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { describeFunctionError } from '../../../src-shared/bridge/describe';
+import type { BufferInfo, HostEvent, LogLine, SetupInfo } from '../../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive } from '../../../src-shared/bridge/protocol';
+import type { RunState, RunSummary, StatusReport } from '../../../src-shared/engine/status';
+import type { Bridge, ConnectionState } from '../bridge/Bridge';
+import { SnapshotFeed } from './snapshots';
+
+/** Rate samples kept per buffer for its sparkline (about a minute at one report a second). */
+export const RATE_HISTORY = 60;
+
+export interface Notice {
+  id: number;
+  level: 'error' | 'info';
+  text: string;
+}
+
+export type RunCommand = 'start' | 'pause' | 'resume' | 'stop';
+
+export interface AppState {
+  connection: ConnectionState;
+  connectionDetail: string | null;
+  server: { version: string; host: string } | null;
+  maxHz: number;
+  setup: SetupInfo | null;
+  status: StatusReport | null;
+  /** Rises with every status report: a handshake for tests and for "has anything changed". */
+  statusSeq: number;
+  rateHistory: Record<string, number[]>;
+  lastRun: RunSummary | null;
+  notices: Notice[];
+  log: LogLine[];
+  /** Run limits as typed (empty = the setup's own value). */
+  runOptions: { runevents: string; runtime: string };
+  scopeBuffer: string | null;
+  /** The run command waiting for its acknowledgement, if any. */
+  pending: RunCommand | null;
+
+  start(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  openSetup(path: string): Promise<void>;
+  setRunOption(key: 'runevents' | 'runtime', value: string): void;
+  selectScopeBuffer(name: string | null): void;
+  dismissNotice(id: number): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+/** Parses a run limit as typed: undefined for empty, a number ≥ 0, or an Error in plain words. */
+export function parseRunOption(text: string, what: string): number | undefined | Error {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const n = Number(t);
+  if (!Number.isFinite(n) || n < 0) return new Error(`${what} must be a number ≥ 0 (0 = no limit).`);
+  if (what === 'Events' && !Number.isInteger(n)) return new Error('Events must be a whole number.');
+  return n;
+}
+
+/** The buffer the oscilloscope shows first: an observed waveform buffer, else any waveform buffer. */
+export function defaultScopeBuffer(buffers: BufferInfo[]): string | null {
+  const waves = buffers.filter((b) => b.samples > 1);
+  return (waves.find((b) => b.observed) ?? waves[0] ?? buffers[0])?.name ?? null;
+}
+
+/** The run state shown: the status report's, idle before any. */
+export function runState(s: Pick<AppState, 'status'>): RunState {
+  return s.status?.state ?? 'idle';
+}
+
+/** Creates the store and wires it to a bridge; `feed` receives the snapshots. */
+export function createAppStore(bridge: Bridge): { store: AppStore; feed: SnapshotFeed; dispose: () => void } {
+  const feed = new SnapshotFeed((cmd) => bridge.send(cmd));
+  let noticeId = 0;
+
+  const store = createStore<AppState>()((set, get) => {
+    const notice = (level: Notice['level'], text: string) =>
+      set((s) => ({ notices: [...s.notices.slice(-19), { id: ++noticeId, level, text }] }));
+
+    const runCommand = async (type: RunCommand, extra: Record<string, number | undefined> = {}) => {
+      set({ pending: type });
+      try {
+        await bridge.request({ type, ...extra } as Parameters<Bridge['request']>[0]);
+      } catch (err) {
+        notice('error', `${type[0].toUpperCase()}${type.slice(1)} failed: ${(err as Error).message}`);
+      } finally {
+        if (get().pending === type) set({ pending: null });
+      }
+    };
+
+    return {
+      connection: bridge.connection,
+      connectionDetail: null,
+      server: null,
+      maxHz: DEFAULT_DISPLAY_HZ,
+      setup: null,
+      status: null,
+      statusSeq: 0,
+      rateHistory: {},
+      lastRun: null,
+      notices: [],
+      log: [],
+      runOptions: { runevents: '', runtime: '' },
+      scopeBuffer: null,
+      pending: null,
+
+      start: async () => {
+        const { runOptions } = get();
+        const runevents = parseRunOption(runOptions.runevents, 'Events');
+        const runtime = parseRunOption(runOptions.runtime, 'Run time');
+        for (const v of [runevents, runtime]) {
+          if (v instanceof Error) {
+            notice('error', v.message);
+            return;
+          }
+        }
+        await runCommand('start', { runevents: runevents as number | undefined, runtime: runtime as number | undefined });
+      },
+      pause: () => runCommand('pause'),
+      resume: () => runCommand('resume'),
+      stop: () => runCommand('stop'),
+      openSetup: async (path) => {
+        try {
+          await bridge.request({ type: 'open', path });
+        } catch (err) {
+          notice('error', `Could not open ${path}: ${(err as Error).message}`);
+        }
+      },
+      setRunOption: (key, value) => set((s) => ({ runOptions: { ...s.runOptions, [key]: value } })),
+      selectScopeBuffer: (name) => {
+        set({ scopeBuffer: name });
+        subscribe();
+      },
+      dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    };
+  });
+
+  const subscribe = () => {
+    const { scopeBuffer, maxHz } = store.getState();
+    feed.reset();
+    bridge.send({ type: 'subscribe', buffer: scopeBuffer, hz: maxHz });
+  };
+
+  const adoptSetup = (setup: SetupInfo | null) => {
+    const current = store.getState().scopeBuffer;
+    const names = setup?.buffers.map((b) => b.name) ?? [];
+    const scopeBuffer = current !== null && names.includes(current) ? current : defaultScopeBuffer(setup?.buffers ?? []);
+    store.setState({ setup, scopeBuffer });
+    subscribe();
+  };
+
+  const onStatus = (seq: number, status: StatusReport) => {
+    const prev = store.getState();
+    const newRun = isActive(status.state) && !isActive(prev.status?.state);
+    const history: Record<string, number[]> = newRun ? {} : { ...prev.rateHistory };
+    for (const b of status.buffers) {
+      const h = history[b.name] ?? [];
+      history[b.name] = [...h.slice(-(RATE_HISTORY - 1)), b.rate];
+    }
+    store.setState({
+      status,
+      statusSeq: seq,
+      rateHistory: history,
+      ...(newRun ? { lastRun: null } : {}),
+    });
+  };
+
+  const onEvent = (ev: HostEvent) => {
+    switch (ev.type) {
+      case 'hello':
+        store.setState({
+          server: { version: ev.server.version, host: ev.server.host },
+          maxHz: ev.maxHz,
+          lastRun: ev.lastRun,
+          status: ev.status,
+          statusSeq: ev.statusSeq,
+          rateHistory: {},
+        });
+        adoptSetup(ev.setup);
+        break;
+      case 'setup':
+        store.setState({ status: null, lastRun: null, rateHistory: {} });
+        adoptSetup(ev.setup);
+        break;
+      case 'status':
+        onStatus(ev.seq, ev.status);
+        break;
+      case 'snapshot':
+        feed.push(ev.snapshot);
+        break;
+      case 'run_ended':
+        store.setState({ lastRun: ev.summary });
+        break;
+      case 'error':
+        store.setState((s) => ({
+          notices: [...s.notices.slice(-19), { id: ++noticeId, level: 'error', text: ev.function ? describeFunctionError(ev.function) : ev.message }],
+        }));
+        break;
+      case 'log':
+        store.setState((s) => ({ log: [...s.log.slice(-199), ev.line] }));
+        break;
+      case 'histogram':
+      case 'ack':
+        break;
+    }
+  };
+
+  const offEvent = bridge.onEvent(onEvent);
+  const offConnection = bridge.onConnection((connection, detail) => {
+    store.setState({ connection, connectionDetail: connection === 'closed' ? (detail ?? null) : null });
+  });
+  return {
+    store,
+    feed,
+    dispose: () => {
+      offEvent();
+      offConnection();
+    },
+  };
+}
