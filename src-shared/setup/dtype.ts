@@ -101,6 +101,11 @@ export function parseDType(text: string): DTypeResult {
     return { ok: false, message: `"${s}" is big-endian; RingScope buffers are little-endian: write "${dtype}"`, suggestion: dtype };
   }
   for (const [re, why] of UNSUPPORTED) if (re.test(s)) return { ok: false, message: `"${s}": ${why}` };
+  const python = /^(?:np|numpy)\.(.+)$/.exec(s);
+  if (python) {
+    const inner = parseDType(python[1]);
+    if (inner.ok) return { ok: false, message: `write "${inner.dtype}" without Python's "${s.slice(0, s.indexOf('.') + 1)}" prefix`, suggestion: inner.dtype };
+  }
   const known = [...DTYPES, ...Object.keys(ALIASES)];
   const guess = didYouMean(s, known);
   return {

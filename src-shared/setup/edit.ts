@@ -6,7 +6,7 @@
 //  - editText changes the text itself: a scalar value that already exists is
 //    replaced in place, so every other byte (indentation, quotes, spacing,
 //    comments) stays as it was; anything else falls back to the Document.
-import { isAlias, isCollection, isMap, isScalar, isSeq, type Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { YAML_TO_STRING, YamlSource } from './source';
 import type { KeyPath } from './types';
 
@@ -68,11 +68,24 @@ function isScalarValue(v: unknown): v is string | number | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** A new node for `value` that keeps the old node's comments, blank line, and quoting or flow style. */
+/** A node for a plain value; short lists of plain values are written in flow style, [chA, float32]. */
+function newNode(doc: Document, value: unknown): Node {
+  if (isScalar(value) || isCollection(value)) return value as Node;
+  const node = doc.createNode(value) as Node;
+  visit(node, {
+    Seq(_, seq) {
+      if (seq.items.length <= 8 && seq.items.every((i) => isScalar(i))) seq.flow = true;
+    },
+  });
+  return node;
+}
+
+/** A new node for `value` that keeps the old node's anchor, comments, blank line, and quoting or flow style. */
 function replacement(doc: Document, old: unknown, value: unknown): Node {
-  const fresh = (isScalar(value) || isCollection(value) ? value : doc.createNode(value)) as Node;
+  const fresh = newNode(doc, value);
   if (old && typeof old === 'object' && !isAlias(old)) {
     const o = old as Node;
+    if (o.anchor && !fresh.anchor) fresh.anchor = o.anchor;
     if (o.comment) fresh.comment = o.comment;
     if (o.commentBefore) fresh.commentBefore = o.commentBefore;
     if (o.spaceBefore) fresh.spaceBefore = o.spaceBefore;
@@ -110,7 +123,7 @@ export function setIn(doc: Document, path: KeyPath, value: unknown): void {
       const pair = lastPair(node, seg);
       if (last) {
         if (pair) pair.value = replacement(doc, pair.value, value);
-        else node.items.push(doc.createPair(keyNodeFor(doc, node, seg), value) as Pair);
+        else node.items.push(doc.createPair(keyNodeFor(doc, node, seg), newNode(doc, value)) as Pair);
         return;
       }
       if (pair && pair.value !== null && !(isScalar(pair.value) && pair.value.value === null)) {
@@ -125,7 +138,7 @@ export function setIn(doc: Document, path: KeyPath, value: unknown): void {
       const idx = seqIndex(seg);
       if (idx === null || idx > node.items.length) throw new Error(`cannot set ${JSON.stringify(path)}: index ${String(seg)} is outside the list of ${node.items.length}`);
       if (last) {
-        if (idx === node.items.length) node.items.push(doc.createNode(value));
+        if (idx === node.items.length) node.items.push(newNode(doc, value));
         else node.items[idx] = replacement(doc, node.items[idx], value);
         return;
       }
