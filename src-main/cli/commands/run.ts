@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import { loadEngine } from '../../engine/load';
-import { formatProblem } from '../../engine/problems';
+import { formatProblem } from './validate';
 
 const HELP = `Usage: ringscope run <setup.yaml> [options]
 
@@ -15,6 +15,9 @@ Options:
   --duration S   stop after S seconds of running time (overrides runtime; 0 = unlimited)
   --output DIR   where run directories go (overrides output_directory)
   --json         print run.json as the last line of standard output
+  --status-every S
+                 without a terminal, print a status line every S seconds (default 10;
+                 0 = every status report, about once a second)
   -h, --help     show this help
 
 While it runs: p + Enter pauses, r + Enter resumes, s + Enter stops.
@@ -65,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
         duration: { type: 'string' },
         output: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'status-every': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -80,6 +84,9 @@ export async function run(argv: string[]): Promise<number> {
   const duration = nonNegative('--duration', args.values.duration);
   if (events instanceof Error) return fail(events.message);
   if (duration instanceof Error) return fail(duration.message);
+  const every = nonNegative('--status-every', args.values['status-every']);
+  if (every instanceof Error) return fail(every.message);
+  const plainEveryMs = (every ?? 10) * 1000;
 
   const { engine, problems } = await loadEngine(args.positionals[0]);
   for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
@@ -94,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   engine.on('status', (s) => {
     if (s.state === 'ended' || s.state === 'failed') return;
     if (tty) process.stderr.write(`\r\x1b[K${statusLine(s)}`);
-    else if (performance.now() - lastPlain >= 10_000) {
+    else if (lastPlain === 0 || performance.now() - lastPlain >= plainEveryMs) {
       lastPlain = performance.now();
       process.stderr.write(statusLine(s) + '\n');
     }
@@ -133,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     return fail((e as Error).message, 1);
   }
+  process.stderr.write(`Run started: ${engine.status().run_directory}\n`);
   const summary = await engine.waitForEnd();
   rl.close();
   process.stdin.destroy();

@@ -1,0 +1,46 @@
+// From a setup file to a ready Engine: load and validate (src-main/setup), then plan.
+import { basename, dirname, extname } from 'node:path';
+import type { Problem } from '../../src-shared/setup/types';
+import { loadSetup, type LoadedSetup } from '../setup';
+import { Engine } from './engine';
+import type { RunPlan } from './plan';
+
+/** The name a setup gives its run directories: the file name, or its folder's name for a generic setup.yaml. */
+export function setupName(path: string): string {
+  const stem = basename(path, extname(path));
+  return stem === 'setup' ? basename(dirname(path)) || stem : stem;
+}
+
+/** Turns a loaded, error-free setup into the plan the engine runs. */
+export function planFromSetup(loaded: LoadedSetup): RunPlan {
+  const { setup } = loaded;
+  return {
+    setupPath: loaded.path,
+    setupName: setupName(loaded.path),
+    outputDirectory: loaded.outputDirectory,
+    runtime: loaded.runtime,
+    runevents: loaded.runevents,
+    buffers: setup.buffers.map((b) => ({ name: b.name, slots: b.slots, samples: b.samples, fields: b.fields.map((f) => ({ ...f })), display: b.display })),
+    functions: setup.functions.map((f) => {
+      const r = loaded.functions[f.name];
+      return {
+        name: f.name,
+        fkt_name: f.fkt_name,
+        builtin: f.builtin,
+        moduleUrl: r.moduleUrl,
+        num_process: f.num_process,
+        assign: f.assign.map((a) => ({ ...a })),
+        config: r.config,
+        on_error: f.on_error,
+      };
+    }),
+    snapshotFiles: [loaded.path, ...loaded.configFiles],
+  };
+}
+
+/** Loads a setup; the engine is null when any error stands (every problem is returned either way). */
+export async function loadEngine(setupPath: string): Promise<{ engine: Engine | null; problems: Problem[]; loaded: LoadedSetup }> {
+  const loaded = await loadSetup(setupPath);
+  if (!loaded.ok) return { engine: null, problems: loaded.problems, loaded };
+  return { engine: new Engine(planFromSetup(loaded)), problems: loaded.problems, loaded };
+}
