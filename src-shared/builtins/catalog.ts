@@ -7,6 +7,9 @@
 // `BuiltinSpec` (import only *types* from this file, `import type { BuiltinSpec }
 // from './catalog'`, so that modules stay acyclic), import it below and list it
 // in SPECS.
+import { SOURCE_REPLAY } from './source-replay';
+import { SOURCE_SENSORS } from './source-sensors';
+import { SOURCE_SERIAL } from './source-serial';
 
 /** One parameter of a built-in. */
 export interface ParamSpec {
@@ -34,7 +37,7 @@ export interface BuiltinSpec {
 }
 
 // The list other built-ins are added to (one import + one entry each).
-const SPECS: BuiltinSpec[] = [];
+const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY];
 
 /** Every built-in, keyed by id ('sources/muon'). */
 export const BUILTINS: Record<string, BuiltinSpec> = {};

@@ -1,0 +1,22 @@
+// builtin:sources/sensors — the computer's own sensors (the seed's "simple
+// DAQ"). Parameters only; the implementation is src-workers/sources/sensors.ts.
+import type { BuiltinSpec } from './catalog';
+
+/** The computer-sensors source's declaration. */
+export const SOURCE_SENSORS: BuiltinSpec = {
+  id: 'sources/sensors',
+  kind: 'source',
+  summary: "Every dt seconds one event of the computer's own sensors: time (unix s), cpu (%), memory (GiB used), battery (% or NaN).",
+  params: [
+    {
+      name: 'dt',
+      type: 'number',
+      unit: 's',
+      default: 1,
+      min: 0.01,
+      max: 3600,
+      live: true,
+      help: 'Seconds between readings; ticks keep to a fixed grid from the start, and a reading that takes too long skips ticks (counted as missed).',
+    },
+  ],
+};
