@@ -5,6 +5,8 @@ import type { FunctionIO } from './runtime/io';
 type Loader = () => Promise<{ default: (io: FunctionIO) => unknown }>;
 
 const BUILTIN_MODULES: Record<string, Loader> = {
+  'sources/muon': () => import('./sources/muon'),
+  'filters/lifetime': () => import('./filters/lifetime'),
 };
 
 /** The ids of all built-in functions. */

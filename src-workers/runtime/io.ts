@@ -5,8 +5,10 @@ import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { RingBuffer, type EventView, type Observer, type Reader, type Writer } from '../../src-shared/ringbuffer';
 import { CTRL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from '../protocol';
 
-/** Returned by a filter: reject (null/false), forward the input (true), or one entry per writer. */
-export type FilterResult = null | false | true | (Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>> | null | undefined)[];
+/** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
+export type FieldValues = Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>>;
+/** Returned by a filter: reject (null/false), forward the input (true), or one entry per writer: values, true (a copy of the input) or null (skip). */
+export type FilterResult = null | false | true | (FieldValues | true | null | undefined)[];
 
 export interface SinkOptions {
   /** Called when no event arrived for a while (about 200 ms): flush files here. */
@@ -203,7 +205,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     }
   };
 
-  const writeOut = (w: Writer, input: EventView, values: Record<string, unknown> | true): boolean => {
+  const writeOut = (w: Writer, input: EventView, values: FieldValues | true): boolean => {
     const out = acquire(w);
     if (!out) return false;
     out.counter = input.counter;
@@ -223,7 +225,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
         }
       }
       for (const [k, dst] of Object.entries(out.fields)) {
-        const v = values[k];
+        const v = values[k] as unknown;
         const big = dst instanceof BigInt64Array || dst instanceof BigUint64Array;
         if (v === undefined || v === null) dst.fill(0 as never);
         else if (typeof v === 'number' || typeof v === 'bigint') {
