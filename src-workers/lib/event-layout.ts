@@ -1,0 +1,100 @@
+// The record layout of a buffer as a source sees it through an EventView
+// (field names in declared order, dtype, samples), and writing plain numbers
+// into an event's fields. Shared by the serial, sensors and replay sources.
+import type { DType, TypedArray } from '../../src-shared/ringbuffer';
+
+/** One field of an event record. */
+export interface FieldLayout {
+  name: string;
+  dtype: DType;
+  samples: number;
+}
+
+const BY_CTOR: Record<string, DType> = {
+  Int8Array: 'int8',
+  Int16Array: 'int16',
+  Int32Array: 'int32',
+  BigInt64Array: 'int64',
+  Uint8Array: 'uint8',
+  Uint16Array: 'uint16',
+  Uint32Array: 'uint32',
+  BigUint64Array: 'uint64',
+  Float32Array: 'float32',
+  Float64Array: 'float64',
+};
+
+const BYTES: Record<DType, number> = {
+  int8: 1,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  uint8: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
+  float32: 4,
+  float64: 8,
+};
+
+/** Bytes per value of a dtype. */
+export function bytesOf(dtype: DType): number {
+  return BYTES[dtype];
+}
+
+/** True for the integer dtypes. */
+export function isIntegerDType(dtype: DType): boolean {
+  return !dtype.startsWith('float');
+}
+
+/** The dtype a field's typed array stands for. */
+export function dtypeOfArray(a: ArrayLike<unknown>): DType {
+  const d = BY_CTOR[(a as object).constructor?.name ?? ''];
+  if (!d) throw new Error(`unexpected field array type ${(a as object).constructor?.name}`);
+  return d;
+}
+
+/** The layout of an event's fields, in declared order. */
+export function layoutOf(fields: Readonly<Record<string, ArrayLike<number | bigint>>>): FieldLayout[] {
+  return Object.entries(fields).map(([name, a]) => ({ name, dtype: dtypeOfArray(a), samples: a.length }));
+}
+
+/** Values in one record: the sum of samples over all fields. */
+export function valueCount(layout: readonly FieldLayout[]): number {
+  return layout.reduce((n, f) => n + f.samples, 0);
+}
+
+/** Bytes of one record packed without padding (fields in order, samples after samples). */
+export function packedBytes(layout: readonly FieldLayout[]): number {
+  return layout.reduce((n, f) => n + f.samples * BYTES[f.dtype], 0);
+}
+
+/** "value (int32), wave (float32 × 100)": a layout in words for messages. */
+export function describeLayout(layout: readonly FieldLayout[]): string {
+  return layout.map((f) => `${f.name} (${f.dtype}${f.samples > 1 ? ` × ${f.samples}` : ''})`).join(', ');
+}
+
+/** Why `v` cannot be stored in a field of this dtype, or null when it can (integers must be finite). */
+export function unfitValue(dtype: DType, v: number): string | null {
+  if (isIntegerDType(dtype) && !Number.isFinite(v)) return `${v} is not a number an ${dtype} field can hold`;
+  return null;
+}
+
+/**
+ * Writes `values` (field after field, sample after sample, as valueCount(layout)
+ * numbers) into an event's fields. Integer fields take the value truncated
+ * toward zero; the caller checks finiteness first (unfitValue).
+ */
+export function writeValues(fields: Readonly<Record<string, TypedArray>>, layout: readonly FieldLayout[], values: ArrayLike<number>): void {
+  let k = 0;
+  for (const f of layout) {
+    const dst = fields[f.name];
+    if (dst instanceof BigInt64Array || dst instanceof BigUint64Array) {
+      for (let i = 0; i < f.samples; i++) dst[i] = BigInt(Math.trunc(values[k++]));
+    } else {
+      for (let i = 0; i < f.samples; i++) dst[i] = values[k++];
+    }
+  }
+}
+
+/** Whether this machine stores numbers little-endian (typed arrays use the platform's order). */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
