@@ -1,0 +1,7 @@
+// EPICS Channel Access: our own CA server (plain Node dgram/net) and the
+// glue that publishes an engine's live values as PVs.
+export { CaServer, beaconDestinations, type CaLogLevel, type CaServerOptions, type CaServerStats, type CaStartOptions } from './server';
+export { Pv, type PvInput, type PvOptions, type PvWriteValue, type WriteHandler } from './pv';
+export type { Limits, PvType, Range } from './dbr';
+export { AlarmStatus, Eca, Severity } from './protocol';
+export { CaRepeater } from './repeater';
