@@ -26,17 +26,19 @@ export function findModule(base: string): ModuleLookup {
   return { ok: false, tried, python };
 }
 
-const loaded = new Map<string, { mtime: number; module: Record<string, unknown> }>();
+const loaded = new Map<string, { version: string; module: Record<string, unknown> }>();
 
 /**
  * Imports a module (TypeScript through tsx when Node cannot load it itself).
- * A changed file is imported afresh (the URL carries its modification time).
+ * A changed file is imported afresh (the URL carries its modification time and size).
  */
 export async function importModule(path: string): Promise<Record<string, unknown>> {
-  const mtime = statSync(path).mtimeMs;
+  const st = statSync(path);
+  // No dots in the query: bundlers' module runners (vitest) read the text after the last dot as the file type.
+  const version = `${Math.trunc(st.mtimeMs)}_${st.size}`;
   const cached = loaded.get(path);
-  if (cached && cached.mtime === mtime) return cached.module;
-  const url = `${pathToFileURL(path).href}?mtime=${mtime}`;
+  if (cached && cached.version === version) return cached.module;
+  const url = `${pathToFileURL(path).href}?v=${version}`;
   let module: Record<string, unknown>;
   try {
     module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
@@ -46,9 +48,10 @@ export async function importModule(path: string): Promise<Record<string, unknown
     // Plain Node cannot load .ts: use tsx when it is installed (always, when running from source).
     const api = 'tsx/esm/api';
     const { tsImport } = (await import(/* @vite-ignore */ api)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
-    module = await tsImport(url, import.meta.url);
+    // tsImport loads into a namespace of its own each call, so it needs no cache-busting query (and rejects one).
+    module = await tsImport(pathToFileURL(path).href, import.meta.url);
   }
-  loaded.set(path, { mtime, module });
+  loaded.set(path, { version, module });
   return module;
 }
 
@@ -61,7 +64,7 @@ export async function checkExport(path: string, name: string, shown: string): Pr
     mod = await importModule(path);
   } catch (e) {
     const err = e as Error;
-    const first = String(err?.message ?? e).split('\n')[0];
+    const first = String(err?.message ?? e).split('\n')[0].replace(/[.\s]+$/, '');
     return { ok: false, message: `${shown} could not be loaded: ${err?.name ?? 'Error'}: ${first}. Fix the module (run it with node to see the whole error).` };
   }
   const value = mod[name];
@@ -77,7 +80,7 @@ export async function checkExport(path: string, name: string, shown: string): Pr
     message:
       `${shown} does not export a function named "${name}".` +
       (guess ? ` Did you mean "${guess}"?` : '') +
-      (viaDefault ? ` "${name}" is a property of its default export; export it by name ("export function ${name}(…)").` : list),
+      (viaDefault ? ` "${name}" is a property of its default export; export it by name ("export function ${name}(…)").` : guess ? '' : list),
     suggestion: guess,
   };
 }
