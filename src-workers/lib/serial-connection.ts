@@ -82,6 +82,7 @@ export class SerialConnection<R> {
   private _state: ConnectionState = 'idle';
   private port: PortLike | null = null;
   private queue: R[] = [];
+  private times: number[] = [];
   private head = 0;
   private waiter: ((r: R | null) => void) | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,6 +101,8 @@ export class SerialConnection<R> {
   reconnects = 0;
   /** Times the device went away. */
   disconnects = 0;
+  /** When the bytes of the record last returned by next() arrived (ms since the epoch). */
+  lastArrival = 0;
   /** Records dropped because the queue was full. */
   dropped = 0;
   /** Why the last reopen attempt failed (while disconnected). */
@@ -150,6 +153,7 @@ export class SerialConnection<R> {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiter = (r) => {
         signal?.removeEventListener('abort', onAbort);
+        this.lastArrival = Date.now();
         this.waiter = null;
         resolve(r);
       };
@@ -175,9 +179,11 @@ export class SerialConnection<R> {
   }
 
   private take(): R {
+    this.lastArrival = this.times[this.head];
     const r = this.queue[this.head++];
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.times = this.times.slice(this.head);
       this.head = 0;
     }
     return r;
@@ -193,6 +199,7 @@ export class SerialConnection<R> {
       this.dropped++;
     }
     this.queue.push(r);
+    this.times.push(Date.now());
   }
 
   private setState(s: ConnectionState): void {
