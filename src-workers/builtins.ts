@@ -5,6 +5,7 @@ import type { FunctionIO } from './runtime/io';
 type Loader = () => Promise<{ default: (io: FunctionIO) => unknown }>;
 
 const BUILTIN_MODULES: Record<string, Loader> = {
+  'sources/serial': () => import('./sources/serial'),
   'sources/muon': () => import('./sources/muon'),
   'filters/lifetime': () => import('./filters/lifetime'),
 };
