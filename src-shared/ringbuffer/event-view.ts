@@ -76,6 +76,15 @@ export class SlotView implements EventView {
   get fields(): Readonly<Record<string, TypedArray>> {
     return (this._fields ??= this.core.fieldViews(this.slot));
   }
+
+  /** A plain summary for console.log (Node) and JSON, instead of the internals. */
+  toJSON(): { slot: number; seq: number; counter: number; timestamp: number; deadtime: number; fields: Record<string, TypedArray> } {
+    return { slot: this.slot, seq: this.seq, counter: this.counter, timestamp: this.timestamp, deadtime: this.deadtime, fields: { ...this.fields } };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): unknown {
+    return this.toJSON();
+  }
 }
 
 /** Per-handle cache of slot views, created on first use. */

@@ -86,11 +86,14 @@ describe.each([4, 128])('ring buffer flows with %i slots', (slots) => {
 });
 
 describe('ring buffer stress', () => {
-  it('2 writers, 2 groups × 2 readers, 8 slots, random batches, out-of-order releases: nothing lost, duplicated or corrupted', async () => {
+  it('2 writers, 2 groups × 2 readers, 8 slots, random batches, out-of-order releases, across 32-bit wrap: nothing lost, duplicated or corrupted', async () => {
     const M = 100_000;
-    const rb = RingBuffer.create(layout('RB_stress', 8, ['a', 'b']));
+    // Start the buffer's sequence just below 2^32, so the wrap happens under contention.
+    const firstSeq = 2 ** 32 - M / 2;
+    const rb = RingBuffer.create(layout('RB_stress', 8, ['a', 'b']), { testOnlyFirstSeq: firstSeq });
     const seen = { a: sharedInts(M + 1), b: sharedInts(M + 1) };
     const order = { a: sharedInts(3), b: sharedInts(3) };
+    for (const o of [order.a, order.b]) o[1] = (firstSeq - 1) | 0;
     const writers = [1, 2].map((first) => start({ role: 'writer', rb: rb.descriptor, first, step: 2, count: M / 2, batch: 'random', seed: first * 101 }));
     const readers = { a: [] as ReturnType<typeof start>[], b: [] as ReturnType<typeof start>[] };
     for (const g of ['a', 'b'] as const) {
@@ -105,6 +108,7 @@ describe('ring buffer stress', () => {
             batch: 'random',
             jitter: true,
             recheck: true,
+            firstSeq,
             seed: seed + (g === 'a' ? 0 : 1),
           }),
         );
@@ -118,6 +122,8 @@ describe('ring buffer stress', () => {
       // Group mates really did release out of order (forced once, then by chance).
       expect(order[g][2]).toBeGreaterThan(0);
     }
-    expect(rb.status()).toMatchObject({ written: M, released: { a: M, b: M }, filled: 0, free: 8 });
+    const st = rb.status();
+    expect([st.written, st.released.a, st.released.b].map((n) => n - firstSeq)).toEqual([M, M, M]);
+    expect(st).toMatchObject({ filled: 0, free: 8 });
   });
 });

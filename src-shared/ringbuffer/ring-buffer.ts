@@ -20,6 +20,8 @@ export interface RingBufferDescriptor {
 export interface RingBufferOptions {
   /** Re-checks before sleeping when full/empty; default 0 for events under 16 kB, 64 above (the benchmark's finding). */
   spin?: number;
+  /** TEST ONLY: start the sequence at this count (e.g. just below 2^32) to exercise wrap-around; counts in status() start there too. */
+  testOnlyFirstSeq?: number;
 }
 
 /** A buffer's counters, cheap to read from any thread. */
@@ -69,16 +71,27 @@ export class RingBuffer {
     const offsets = computeOffsets(copy);
     const spin = options.spin ?? (offsets.slotBytes >= BIG_EVENT_BYTES ? BIG_EVENT_SPIN : 0);
     if (!Number.isInteger(spin) || spin < 0 || spin > 1_000_000) throw new RingBufferLayoutError(`ring buffer "${copy.name}": spin must be an integer from 0 to 1000000, got ${spin}`);
+    const first = options.testOnlyFirstSeq ?? 0;
+    if (!Number.isSafeInteger(first) || first < 0) throw new RingBufferLayoutError(`ring buffer "${copy.name}": testOnlyFirstSeq must be a non-negative safe integer`);
     const buffer = new SharedArrayBuffer(offsets.totalBytes);
     const ctrl = new Int32Array(buffer, 0, offsets.controlWords);
     ctrl[CTRL.MAGIC] = MAGIC;
-    // Initial "published"/"released" marks that match no sequence of the first laps.
+    const s0 = first | 0;
+    ctrl[CTRL.CLAIM] = s0;
+    ctrl[CTRL.HALF] = Math.floor(first / 2 ** 31);
+    for (let g = 0; g < offsets.released.length; g++) {
+      ctrl[CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.CURSOR] = s0;
+      ctrl[CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED] = s0;
+    }
+    // Initial "published"/"released" marks: two laps before the sequence each
+    // slot will hold first, so they match no sequence near the start.
     const P = offsets.physicalSlots;
+    const initial = (i: number) => (s0 + ((i - s0) & (P - 1)) - 2 * P) | 0;
     const avail = new Int32Array(buffer, offsets.available, P);
-    for (let i = 0; i < P; i++) avail[i] = i - 2 * P;
+    for (let i = 0; i < P; i++) avail[i] = initial(i);
     for (const o of offsets.released) {
       const rel = new Int32Array(buffer, o, P);
-      for (let i = 0; i < P; i++) rel[i] = i - 2 * P;
+      for (let i = 0; i < P; i++) rel[i] = initial(i);
     }
     return new RingBuffer({ kind: 'ringscope.ringbuffer', version: 1, buffer, layout: copy, offsets, spin });
   }

@@ -42,6 +42,8 @@ export class Writer {
   // What a blocked attempt waits on.
   private why = FULL;
   private waitValue = 0;
+  /** Set after a wait for resume(): check the state before claiming, so a paused writer does not claim (and give back) a slot on every wake-up. */
+  private wasPaused = false;
 
   constructor(
     private readonly core: Core,
@@ -201,6 +203,12 @@ export class Writer {
     const core = this.core;
     const ctrl = core.ctrl;
     const cap = core.cap;
+    if (this.wasPaused) {
+      const st = Atomics.load(ctrl, CTRL.STATE);
+      if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
+      if ((st & STATE_PAUSED) !== 0 && this.preparePause()) return BLOCK;
+      this.wasPaused = false;
+    }
     for (;;) {
       const c = Atomics.load(ctrl, CTRL.CLAIM);
       let free = cap - ((c - this.cachedMin) | 0);
@@ -264,6 +272,7 @@ export class Writer {
     const ctrl = this.core.ctrl;
     const w = Atomics.load(ctrl, CTRL.W_WAKE);
     if ((Atomics.load(ctrl, CTRL.STATE) & STATE_PAUSED) === 0) return false;
+    this.wasPaused = true;
     this.why = PAUSE;
     this.waitValue = w;
     return true;

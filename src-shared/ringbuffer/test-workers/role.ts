@@ -14,14 +14,16 @@ export type Job =
       step: number;
       count: number;
       untilNull?: boolean;
+      /** With untilNull: stop anyway after this many events (a guard). */
+      cap?: number;
       /** Max events per acquireBatch; 'random' = 1..4 at random; 1 = acquire(). */
       batch?: number | 'random';
       async?: boolean;
       seed?: number;
-      /** Int32 SAB: [0] += events committed (notified); [1] is read for untilPeer. */
+      /** Int32 SAB: [0] += events committed (notified). */
       progress?: SharedArrayBuffer;
-      /** Keep writing (beyond count) until progress word [1] reaches this (observer handshake), at most maxCount events. */
-      untilPeer?: { min: number; maxCount: number };
+      /** Keep writing (beyond count) until every shared word [index] reaches its min (a handshake with an observer), at most maxCount events. */
+      untilPeer?: { shared: SharedArrayBuffer; min: { index: number; min: number }[]; maxCount: number };
     }
   | {
       role: 'reader';
@@ -34,8 +36,10 @@ export type Job =
       seen?: SharedArrayBuffer;
       /** Random busy work per event, so group mates release out of order. */
       jitter?: boolean;
-      /** Int32 SAB [flag, lastReleasedSeq, outOfOrderCount]: forces and counts out-of-order releases in the group. */
+      /** Int32 SAB [flag, lastReleasedSeq (32-bit), outOfOrderCount]: forces and counts out-of-order releases in the group. */
       order?: SharedArrayBuffer;
+      /** The buffer's first sequence number (default 0); the reader holding it waits for a group mate to release first. */
+      firstSeq?: number;
       /** Counts an event whose counter is not above the previous one as bad (one writer, one reader). */
       ordered?: boolean;
       /** Re-checks the content of held events right before releasing them. */
@@ -46,10 +50,14 @@ export type Job =
       role: 'observer';
       rb: RingBufferDescriptor;
       bypass?: boolean;
-      /** Int32 SAB: [0] stop flag (set by main), [1] copies made, [2] torn copies. */
+      /** Int32 SAB: [0] stop flag (set by main), [1] copies made, [2] torn copies, [3] copies the seqlock rejected. */
       shared: SharedArrayBuffer;
     }
-  | { role: 'block'; rb: RingBufferDescriptor; what: ('acquire' | 'next' | 'acquireAsync' | 'nextAsync')[]; group?: string };
+  | {
+      /** Makes the calls and reports what each returned: 'event', 'timeout' or null. Sync calls block the thread: one per worker. */
+      role: 'block';
+      calls: { rb: RingBufferDescriptor; what: 'acquire' | 'next' | 'acquireAsync' | 'nextAsync'; group?: string }[];
+    };
 
 export interface RoleResult {
   ok: boolean;
@@ -61,6 +69,7 @@ export interface RoleResult {
   copies?: number;
   torn?: number;
   tombstones?: number;
+  retries?: number;
 }
 
 /** xorshift32: a small deterministic generator for batch sizes and jitter. */
@@ -84,12 +93,13 @@ async function writer(job: Extract<Job, { role: 'writer' }>): Promise<RoleResult
   const w = rb.writer();
   const rand = rng(job.seed ?? 1);
   const progress = job.progress ? new Int32Array(job.progress) : null;
+  const peer = job.untilPeer ? new Int32Array(job.untilPeer.shared) : null;
   let n = 0;
   let c = job.first;
   const more = () => {
-    if (job.untilNull) return true;
+    if (job.untilNull) return n < (job.cap ?? Infinity);
     if (n < job.count) return true;
-    if (job.untilPeer && progress) return n < job.untilPeer.maxCount && Atomics.load(progress, 1) < job.untilPeer.min;
+    if (job.untilPeer && peer) return n < job.untilPeer.maxCount && job.untilPeer.min.some((m) => Atomics.load(peer, m.index) < m.min);
     return false;
   };
   while (more()) {
@@ -143,8 +153,8 @@ async function reader(job: Extract<Job, { role: 'reader' }>): Promise<RoleResult
       });
     }
     if (!order || !held) return;
-    const prev = Atomics.exchange(order, 1, held.last);
-    if (prev > held.first) Atomics.add(order, 2, 1);
+    const prev = Atomics.exchange(order, 1, held.last | 0);
+    if (((prev - held.first) | 0) > 0) Atomics.add(order, 2, 1);
   };
   for (;;) {
     const max = job.batch === 'random' ? 1 + Math.floor(rand() * 4) : (job.batch ?? 1);
@@ -178,7 +188,7 @@ async function reader(job: Extract<Job, { role: 'reader' }>): Promise<RoleResult
     }
     held = { first: evs[0].seq, last: evs[evs.length - 1].seq };
     if (order && batches++ === 0) {
-      if (held.first === 0) {
+      if (held.first === (job.firstSeq ?? 0)) {
         // Holder: keep seq 0 until a group mate has released later events.
         while (Atomics.load(order, 0) === 0) Atomics.wait(order, 0, 0, 1000);
       } else {
@@ -236,21 +246,22 @@ async function observer(job: Extract<Job, { role: 'observer' }>): Promise<RoleRe
     if (!checkPattern(s.fields, s.counter)) torn++;
     Atomics.store(shared, 1, copies);
     Atomics.store(shared, 2, torn);
+    Atomics.store(shared, 3, o.retries);
   }
-  return { ok: true, copies, torn };
+  return { ok: true, copies, torn, retries: o.retries };
 }
 
 async function block(job: Extract<Job, { role: 'block' }>): Promise<RoleResult> {
-  const rb = RingBuffer.open(job.rb);
-  const calls = job.what.map(async (what) => {
+  const calls = job.calls.map(async ({ rb: d, what, group }) => {
+    const rb = RingBuffer.open(d);
     const v =
       what === 'acquire'
         ? rb.writer().acquire()
         : what === 'acquireAsync'
           ? await rb.writer().acquireAsync()
           : what === 'next'
-            ? rb.reader(job.group!).next()
-            : await rb.reader(job.group!).nextAsync();
+            ? rb.reader(group!).next()
+            : await rb.reader(group!).nextAsync();
     return v === null ? null : typeof v === 'string' ? v : 'event';
   });
   return { ok: true, results: await Promise.all(calls) };
