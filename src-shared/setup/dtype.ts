@@ -1,11 +1,16 @@
 // Data types of buffer fields: RingScope's names (the ring buffer's DType) and
 // the numpy spellings mimoCoRB setups use ("float32", "f8", "<i4", "float", …).
+import type { DType } from '../ringbuffer/layout';
 import { didYouMean } from './didyoumean';
 
-/** The element types a ring-buffer field can hold. */
-export const DTYPES = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64'] as const;
+export type { DType };
 
-export type DType = (typeof DTYPES)[number];
+/** The element types a ring-buffer field can hold (the ring buffer's DType, as a list). */
+export const DTYPES = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64'] as const satisfies readonly DType[];
+
+// Compile-time check that DTYPES lists every DType of the ring buffer.
+const everyDType: Exclude<DType, (typeof DTYPES)[number]> extends never ? true : false = true;
+void everyDType;
 
 const BYTES: Record<DType, number> = {
   int8: 1,

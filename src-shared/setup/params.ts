@@ -1,6 +1,6 @@
 // Checks a built-in function's parameters where they are written (inline
 // `config:`, FunctionConfigs, a config file), so each problem points at its line.
-import { isMap, type Node } from 'yaml';
+import { isCollection, isMap, type Node } from 'yaml';
 import { checkParamValue, type BuiltinSpec } from '../builtins/catalog';
 import { didYouMean } from './didyoumean';
 import type { YamlSource } from './source';
@@ -50,7 +50,7 @@ export function checkBuiltinParams(
       problems.push(
         src.problem(
           'error',
-          e.merged ? e.keyNode : (e.raw ?? e.keyNode),
+          e.merged || e.raw === null || (isCollection(e.raw) && !e.raw.flow) ? e.keyNode : e.raw,
           at,
           `${e.key} of ${who} ${wrong}${src.aliasNote(e.raw)}.${choices ? ` Did you mean "${choices}"?` : ''}${fallback}`,
           { code: 'bad-param', suggestion: choices },

@@ -95,6 +95,20 @@ const CASES: Case[] = [
     column: 5,
   },
   {
+    name: 'number_of_slots over the ring-buffer limit',
+    text: edit('number_of_slots: 16', 'number_of_slots: 70000 #<'),
+    severity: 'error',
+    message: 'a ring buffer holds at most 65536 events',
+    path: 'RingBuffer[0].RB_1.number_of_slots',
+  },
+  {
+    name: 'a buffer needing more memory than a ring buffer may use',
+    text: edit('number_of_slots: 16', 'number_of_slots: 1000').replace('channel_per_slot: 100', 'channel_per_slot: 200000').replace('  - RB_1:', '  - RB_1: #<'),
+    severity: 'error',
+    message: 'its 1000 slots take the room of 1024: slots are rounded up to a power of two); one ring buffer may use at most 1024 MiB',
+    path: 'RingBuffer[0].RB_1',
+  },
+  {
     name: 'channel_per_slot negative',
     text: edit('channel_per_slot: 100', 'channel_per_slot: -4 #<'),
     severity: 'error',
@@ -142,7 +156,6 @@ const CASES: Case[] = [
     severity: 'error',
     message: 'numbered fields written "1: [name, type]"',
     path: 'RingBuffer[0].RB_1.data_type',
-    line: 8,
   },
   {
     name: 'field named like a metadata column',
@@ -190,6 +203,7 @@ const CASES: Case[] = [
     severity: 'error',
     message: 'Put a dash before each buffer',
     path: 'RingBuffer',
+    line: 3,
   },
   {
     name: 'RingBuffer missing',
@@ -543,6 +557,12 @@ Functions:
     expect(setup.buffers[2].fields.map((f) => f.name)).toEqual(['decay_time', '1st_chA_h', '1st_chA_p', '1st_chA_int', '1st_chB_h', '1st_chB_p', '1st_chB_int']);
     expect(setup.functions.map((f) => f.name)).toEqual(['Fkt_1', 'Fkt_2', 'Fkt_3', 'Fkt_4', 'Fkt_5']);
     expect(setup.function_configs.save_to_txt).toEqual({ filename: 'spin' });
+  });
+
+  it('refuses more reader groups than a ring buffer has room for', () => {
+    const readers = Array.from({ length: 33 }, (_, i) => `  - Fkt_${i + 4}: {file_name: m/sink, fkt_name: sink, RB_assign: {RB_2: read}}\n`).join('');
+    const { problems } = parseSetup(BASE + readers);
+    expect(problems.find((p) => p.code === 'over-limit')).toMatchObject({ severity: 'error', line: 10, path: 'RingBuffer[1].RB_2', message: expect.stringContaining('34 functions read RB_2; at most 32 can') });
   });
 
   it('recovers from a list entry whose settings sit level with its name and still checks them', () => {

@@ -1,10 +1,11 @@
 // Setup text → typed Setup + its YAML Document + every structural problem at
 // once (file, line, column, key path). Pure: runs in Node and in the renderer's
 // editor. File checks (config files, modules) are the Node loader's job.
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { BUILTINS, BUILTIN_PREFIX, builtinId, type BuiltinSpec } from '../builtins/catalog';
 import { didYouMean } from './didyoumean';
-import { dtypeBytes, parseDType } from './dtype';
+import { computeOffsets, LIMITS } from '../ringbuffer/layout';
+import { parseDType } from './dtype';
 import { isRecord } from './merge';
 import { checkBuiltinParams } from './params';
 import { YamlSource, type Entry } from './source';
@@ -35,8 +36,8 @@ export const ASSIGN_MODES: readonly AssignMode[] = ['read', 'write', 'observe'];
 export const ON_ERROR_VALUES: readonly OnError[] = ['stop', 'skip_event'];
 /** Columns every exported event carries besides its fields. */
 export const METADATA_FIELDS = ['counter', 'timestamp', 'deadtime'] as const;
-/** A buffer above this size gets a warning. */
-export const LARGE_BUFFER_BYTES = 1024 ** 3;
+/** Ring buffers needing more memory than this in total get a warning. */
+export const TOTAL_MEMORY_WARNING = 2 * 1024 ** 3;
 
 export interface ParseOptions {
   /** The file name used in problems (default "setup.yaml"). */
@@ -100,6 +101,8 @@ interface BufferDef {
   path: KeyPath;
   nameNode: Node | null;
   number: number | null;
+  /** Where number_of_slots, channel_per_slot and data_type are written (for limit problems). */
+  at: { slots?: Node | null; samples?: Node | null; data_type?: Node | null };
 }
 
 interface FunctionDef {
@@ -165,9 +168,10 @@ class SetupParser {
     this.problems.push(this.src.problem(severity, node, path, message, { code, suggestion }));
   }
 
-  /** Where to point for a problem with an entry's value. */
+  /** Where to point for a problem with an entry's value: the value, or its key when the value is empty, merged or a block spanning the lines below. */
   private valueAt(e: Entry): Node | null {
     if (e.merged || e.raw === null || scalarOf(e.raw) === null) return e.keyNode;
+    if (isCollection(e.raw) && !e.raw.flow) return e.keyNode;
     return e.raw;
   }
 
@@ -372,7 +376,7 @@ class SetupParser {
         return;
       }
       const spec: BufferSpec = { name: name.key, slots: 0, samples: 0, fields: [] };
-      const def: BufferDef = { spec, path: bpath, nameNode: name.keyNode, number };
+      const def: BufferDef = { spec, path: bpath, nameNode: name.keyNode, number, at: {} };
       this.buffers.set(name.key, def);
       defs.push(def);
       this.setup.buffers.push(spec);
@@ -408,19 +412,7 @@ class SetupParser {
     const display = by.get('display');
     if (display && scalarOf(display.value) !== null) spec.display = this.display(spec, display, [...path, 'display']);
 
-    if (spec.slots > 0 && spec.samples > 0 && spec.fields.length > 0) {
-      const recordBytes = spec.fields.reduce((s, f) => s + dtypeBytes(f.dtype), 0) * spec.samples;
-      const bytes = recordBytes * spec.slots;
-      if (bytes > LARGE_BUFFER_BYTES) {
-        this.report(
-          'warning',
-          def.nameNode,
-          path,
-          `${spec.name} needs ${(bytes / 1024 ** 3).toFixed(1)} GiB of memory (${spec.slots} slots × ${recordBytes} bytes per event). Reduce number_of_slots or channel_per_slot unless this computer has that much to spare.`,
-          'large-buffer',
-        );
-      }
-    }
+    def.at = { slots: slots && this.valueAt(slots), samples: ch && this.valueAt(ch), data_type: dt && this.valueAt(dt) };
   }
 
   private dataType(buffer: string, e: Entry, path: KeyPath): FieldSpec[] {
@@ -868,6 +860,42 @@ class SetupParser {
       }
     }
     this.cycles();
+    this.limits(readers);
+  }
+
+  /** The ring buffer's own limits (src-shared/ringbuffer), checked here so they come with a line number. */
+  private limits(readers: Map<string, FunctionDef[]>): void {
+    let total = 0;
+    for (const b of this.buffers.values()) {
+      const { spec, path } = b;
+      if (spec.slots > LIMITS.maxSlots)
+        this.report('error', b.at.slots, [...path, 'number_of_slots'], `number_of_slots of ${spec.name} is ${spec.slots}; a ring buffer holds at most ${LIMITS.maxSlots} events.`, 'over-limit');
+      if (spec.samples > LIMITS.maxSamples)
+        this.report('error', b.at.samples, [...path, 'channel_per_slot'], `channel_per_slot of ${spec.name} is ${spec.samples}; at most ${LIMITS.maxSamples} values per field are possible.`, 'over-limit');
+      if (spec.fields.length > LIMITS.maxFields)
+        this.report('error', b.at.data_type, [...path, 'data_type'], `${spec.name} has ${spec.fields.length} fields; at most ${LIMITS.maxFields} are possible.`, 'over-limit');
+      const groups = (readers.get(spec.name) ?? []).map((d) => d.spec.name);
+      if (groups.length > LIMITS.maxGroups)
+        this.report('error', b.nameNode, path, `${groups.length} functions read ${spec.name}; at most ${LIMITS.maxGroups} can (each is a reader group). Let one function pass events on through another buffer.`, 'over-limit');
+      if (spec.slots < 1 || spec.samples < 1 || spec.fields.length === 0 || spec.slots > LIMITS.maxSlots || spec.samples > LIMITS.maxSamples) continue;
+      const bytes = computeOffsets({ name: spec.name, slots: spec.slots, samples: spec.samples, fields: spec.fields, groups }).totalBytes;
+      total += bytes;
+      if (bytes > LIMITS.maxBytes) {
+        const pow2 = 2 ** Math.ceil(Math.log2(spec.slots));
+        const rounding = pow2 !== spec.slots ? ` (its ${spec.slots} slots take the room of ${pow2}: slots are rounded up to a power of two)` : '';
+        this.report(
+          'error',
+          b.nameNode,
+          path,
+          `${spec.name} needs ${(bytes / 2 ** 20).toFixed(0)} MiB of memory${rounding}; one ring buffer may use at most ${LIMITS.maxBytes / 2 ** 20} MiB. Reduce number_of_slots or channel_per_slot.`,
+          'over-limit',
+        );
+      }
+    }
+    if (total > TOTAL_MEMORY_WARNING && this.buffers.size > 1) {
+      const first = [...this.buffers.values()][0];
+      this.report('warning', first.nameNode, ['RingBuffer'], `The ring buffers together need ${(total / 2 ** 30).toFixed(1)} GiB of memory; make sure this computer has that much to spare.`, 'large-buffers');
+    }
   }
 
   /** Data must flow one way: a path buffer → function → buffer … back to the first buffer never drains. */
