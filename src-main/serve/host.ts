@@ -26,8 +26,16 @@ import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from 
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
 
+/** What a loader tells about the setup besides its engine (all optional). */
+export interface SetupAbout {
+  title?: string;
+  description?: string;
+  runevents?: number;
+  runtime?: number;
+}
+
 /** Loads a setup: an engine when no error stands, and every validation problem. */
-export type EngineLoader = (setupPath: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[] }>;
+export type EngineLoader = (setupPath: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[]; about?: SetupAbout }>;
 
 /** One connected UI, as the host sees it. */
 export interface HostClient {
@@ -236,17 +244,22 @@ export class BridgeHost {
     await this.closeEngine();
     let problems: SetupProblem[] = [];
     let engine: EngineHandle | null = null;
+    let about: SetupAbout = {};
     const refused = (await this.opts.admit?.(abs)) ?? [];
     if (refused.length > 0) {
       problems = refused;
     } else {
       try {
-        ({ engine, problems } = await this.opts.load(abs));
+        const r = await this.opts.load(abs);
+        ({ engine, problems } = r);
+        about = r.about ?? {};
       } catch (err) {
         problems = [{ severity: 'error', message: `Could not load the setup: ${err instanceof Error ? err.message : String(err)}`, file: abs }];
       }
     }
-    const meta = readTitle(abs);
+    // Problems name files as the page should show them: relative to where the server runs.
+    problems = problems.map((p) => (p.file ? { ...p, file: this.displayPath(resolve(this.cwd, p.file)) } : p));
+    const meta = { ...readTitle(abs), ...definedOnly(about) };
     const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => ({ ...b })) : [];
     this.setup = { path: this.displayPath(abs), ...meta, buffers, problems, runnable: engine !== null };
     this.bufferInfo = new Map(buffers.map((b) => [b.name, b]));
@@ -387,6 +400,10 @@ function readTitle(abs: string): { title?: string; description?: string } {
   } catch {
     return {};
   }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function safely(fn: () => void): void {

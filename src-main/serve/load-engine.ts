@@ -1,16 +1,19 @@
-// The real engine behind browser mode (tests use fake-engine.test-helper.ts).
-import type { SetupProblem } from '../../src-shared/bridge/protocol';
-import type { EngineHandle } from '../engine/api';
+// The real engine behind browser mode (unit tests use fake-engine.test-helper.ts).
+import { loadEngine as load } from '../engine/load';
 import type { EngineLoader } from './host';
 
-type Load = (setupPath: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[] }>;
-
-/** Loads a setup with src-main/engine/engine.ts's Engine.load. */
+/** Loads a setup with the engine's loader, passing on its title and run limits. */
 export const loadEngine: EngineLoader = async (setupPath) => {
-  const { Engine } = await import('../engine/engine');
-  const load = (Engine as unknown as { load?: Load }).load;
-  if (typeof load !== 'function') {
-    return { engine: null, problems: [{ severity: 'error', message: 'This build of RingScope has no setup loader (Engine.load is missing).', file: setupPath }] };
-  }
-  return load.call(Engine, setupPath);
+  const { engine, problems, loaded } = await load(setupPath);
+  const s = loaded.setup as { title?: unknown; description?: unknown } | undefined;
+  return {
+    engine,
+    problems,
+    about: {
+      title: typeof s?.title === 'string' ? s.title : undefined,
+      description: typeof s?.description === 'string' ? s.description : undefined,
+      runevents: engine ? loaded.runevents : undefined,
+      runtime: engine ? loaded.runtime : undefined,
+    },
+  };
 };

@@ -50,6 +50,9 @@ export interface SetupInfo {
   problems: SetupProblem[];
   /** True when an engine was created (no error stands): Start is possible. */
   runnable: boolean;
+  /** The setup's own run limits (0 = none), used when Start gives none. */
+  runevents?: number;
+  runtime?: number;
 }
 
 /** A line of the run log. */

@@ -116,10 +116,10 @@ export async function serve(argv: string[]): Promise<number> {
     process.stderr.write(errors ? `Setup ${info.path} has ${errors} error(s); the page lists them.\n` : `Setup ${info.path} loaded.\n`);
   }
 
-  process.stdout.write(`RingScope serving on ${server.url}\n`);
   if (server.token) {
-    process.stdout.write(`Access token: ${server.token} (pages must open the address above, which carries it)\n`);
+    process.stdout.write(`Access token: ${server.token} (the address below carries it; pages without it are refused)\n`);
   }
+  process.stdout.write(`RingScope serving on ${server.url}\n`);
 
   return new Promise<number>((done) => {
     let interrupts = 0;

@@ -21,7 +21,7 @@ export function BufferStatus() {
     <section className="panel buffer-status" aria-label="Buffers">
       <h2>Buffers</h2>
       {rows.length === 0 ? (
-        <p className="hint">No setup loaded.</p>
+        <p className="hint">{setupBuffers ? 'No buffers: the setup did not load.' : 'No setup loaded.'}</p>
       ) : (
         <table className="buffers">
           <thead>

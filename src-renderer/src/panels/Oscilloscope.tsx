@@ -228,7 +228,7 @@ export function Oscilloscope() {
         <h2>Oscilloscope</h2>
         <label>
           Buffer{' '}
-          <select value={selected ?? ''} onChange={(e) => select(e.target.value || null)} disabled={!buffers?.length}>
+          <select value={selected ?? ''} onChange={(e) => select(e.target.value || null)} disabled={!buffers?.length} aria-label="Buffer shown">
             {(buffers ?? []).map((b) => (
               <option key={b.name} value={b.name}>
                 {b.name}
@@ -237,30 +237,34 @@ export function Oscilloscope() {
             ))}
           </select>
         </label>
-        <span className="channels" role="group" aria-label="Traces">
-          {layout?.channels.map((c) => (
-            <label key={c.name} className="channel-toggle" style={{ borderColor: c.color }} data-channel={c.name} data-color={c.color}>
-              <input type="checkbox" checked={!hidden[c.name]} onChange={(e) => setHidden({ ...hidden, [c.name]: !e.target.checked })} />
-              <span className="swatch" style={{ background: c.color }} />
-              {c.name}
-            </label>
-          ))}
-        </span>
-        <span className="y-scale" role="group" aria-label="Y scale">
-          <label>
-            <input type="checkbox" checked={y.auto} onChange={(e) => (e.target.checked ? setY({ ...y, auto: true }) : applyFixed(yText.min, yText.max))} /> y auto
-          </label>
-          {!y.auto && (
-            <>
-              <input className="y-bound" aria-label="y minimum" value={yText.min} onChange={(e) => applyFixed(e.target.value, yText.max)} />
-              <span>to</span>
-              <input className="y-bound" aria-label="y maximum" value={yText.max} onChange={(e) => applyFixed(yText.min, e.target.value)} />
-            </>
-          )}
-        </span>
-        <button type="button" className={hold ? 'active' : ''} aria-pressed={hold} onClick={() => setHold(!hold)}>
-          {hold ? 'Held' : 'Hold'}
-        </button>
+        {info && info.samples > 1 && (
+          <>
+            <span className="channels" role="group" aria-label="Traces">
+              {layout?.channels.map((c) => (
+                <label key={c.name} className="channel-toggle" style={{ borderColor: c.color }} data-channel={c.name} data-color={c.color}>
+                  <input type="checkbox" checked={!hidden[c.name]} onChange={(e) => setHidden({ ...hidden, [c.name]: !e.target.checked })} />
+                  <span className="swatch" style={{ background: c.color }} />
+                  {c.name}
+                </label>
+              ))}
+            </span>
+            <span className="y-scale" role="group" aria-label="Y scale">
+              <label>
+                <input type="checkbox" checked={y.auto} onChange={(e) => (e.target.checked ? setY({ ...y, auto: true }) : applyFixed(yText.min, yText.max))} /> y auto
+              </label>
+              {!y.auto && (
+                <>
+                  <input className="y-bound" aria-label="y minimum" value={yText.min} onChange={(e) => applyFixed(e.target.value, yText.max)} />
+                  <span>to</span>
+                  <input className="y-bound" aria-label="y maximum" value={yText.max} onChange={(e) => applyFixed(yText.min, e.target.value)} />
+                </>
+              )}
+            </span>
+            <button type="button" className={hold ? 'active' : ''} aria-pressed={hold} onClick={() => setHold(!hold)}>
+              {hold ? 'Held' : 'Hold'}
+            </button>
+          </>
+        )}
       </div>
       {info && info.samples > 1 ? (
         <Plot key={info.name} info={info} hidden={hidden} y={y} hold={hold} />

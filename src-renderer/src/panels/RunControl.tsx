@@ -16,6 +16,11 @@ const STATE_WORDS: Record<string, string> = {
   failed: 'Failed',
 };
 
+function limitHint(v: number | undefined): string {
+  if (v === undefined) return 'as in setup';
+  return v > 0 ? `setup: ${v}` : 'setup: no limit';
+}
+
 export function RunControl() {
   const state = useApp(runState);
   const status = useApp((s) => s.status);
@@ -24,6 +29,8 @@ export function RunControl() {
   const pending = useApp((s) => s.pending);
   const options = useApp((s) => s.runOptions);
   const lastRun = useApp((s) => s.lastRun);
+  const setupEvents = useApp((s) => s.setup?.runevents);
+  const setupRuntime = useApp((s) => s.setup?.runtime);
   const start = useApp((s) => s.start);
   const pause = useApp((s) => s.pause);
   const resume = useApp((s) => s.resume);
@@ -65,7 +72,7 @@ export function RunControl() {
           <input
             type="text"
             inputMode="numeric"
-            placeholder="as in setup"
+            placeholder={limitHint(setupEvents)}
             value={options.runevents}
             disabled={active}
             aria-invalid={eventsError instanceof Error}
@@ -77,7 +84,7 @@ export function RunControl() {
           <input
             type="text"
             inputMode="decimal"
-            placeholder="as in setup"
+            placeholder={limitHint(setupRuntime)}
             value={options.runtime}
             disabled={active}
             aria-invalid={runtimeError instanceof Error}
