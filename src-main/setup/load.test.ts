@@ -75,6 +75,25 @@ describe('loadSetup', () => {
     ]);
   });
 
+  it('reports a missing config file at every place that names it', async () => {
+    change('setup.yaml', 'config/save_top.yaml', 'config/save.yaml');
+    change('setup.yaml', 'config/save_bottom.yaml', 'config/save.yaml');
+    const loaded = await loadSetup(setupPath());
+    expect(loaded.problems.filter((p) => p.code === 'no-config-file').map((p) => p.path)).toEqual(['Functions[3].Fkt_3.config_file', 'Functions[4].Fkt_4.config_file']);
+  });
+
+  it('warns about keys written twice anywhere in a config file', async () => {
+    change('config/spin_config.yaml', '  chB_scaling: 1.00', '  chB_scaling: 1.00\n  chA_scaling: 1.10');
+    const loaded = await loadSetup(setupPath());
+    expect(loaded.problems.find((p) => p.code === 'duplicate-key')).toMatchObject({
+      severity: 'warning',
+      file: join(dir, 'config/spin_config.yaml'),
+      path: 'calculate_decay_time.chA_scaling',
+      line: lineOf('config/spin_config.yaml', 'chA_scaling: 1.00'),
+    });
+    expect(loaded.functions.Fkt_2.config.chA_scaling).toBe(1.1);
+  });
+
   it('reports YAML errors inside a config file with that file, line and column', async () => {
     change('config/save_bottom.yaml', 'filename: "spin_down"', 'filename: "spin_down');
     const loaded = await loadSetup(setupPath());

@@ -124,30 +124,32 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
     problems.push(source.problem(severity, node, path, message, { code, suggestion }));
   };
 
-  const cache = new Map<string, ConfigFile | null>();
+  // Each file is read once; a missing one is reported at every place that names it.
+  const cache = new Map<string, ConfigFile | null | { missing: string }>();
   const readConfig = async (rel: string, where: KeyPath, who: string): Promise<ConfigFile | null> => {
     const abs = resolve(dir, rel);
-    if (cache.has(abs)) return cache.get(abs)!;
+    const known = cache.get(abs);
+    if (known && 'missing' in known) {
+      at('error', where, `The config file ${rel} (${who}) ${known.missing}`, 'no-config-file');
+      return null;
+    }
+    if (known !== undefined) return known;
+    const missing = (why: string): null => {
+      cache.set(abs, { missing: why });
+      at('error', where, `The config file ${rel} (${who}) ${why}`, 'no-config-file');
+      return null;
+    };
     let text: string;
     try {
-      if (!existsSync(abs)) {
-        at('error', where, `The config file ${rel} (${who}) does not exist next to the setup file (looked for ${abs}). Check the name; it is relative to the setup file's folder.`, 'no-config-file');
-        cache.set(abs, null);
-        return null;
-      }
-      if (statSync(abs).isDirectory()) {
-        at('error', where, `The config file ${rel} (${who}) is a folder; name a .yaml file.`, 'no-config-file');
-        cache.set(abs, null);
-        return null;
-      }
+      if (!existsSync(abs)) return missing(`does not exist next to the setup file (looked for ${abs}). Check the name; it is relative to the setup file's folder.`);
+      if (statSync(abs).isDirectory()) return missing('is a folder; name a .yaml file.');
       text = await readFile(abs, 'utf8');
     } catch (e) {
-      at('error', where, `The config file ${rel} (${who}) cannot be read: ${(e as Error).message}`, 'no-config-file');
-      cache.set(abs, null);
-      return null;
+      return missing(`cannot be read: ${(e as Error).message}`);
     }
     const src = new YamlSource(text, shown(rel));
     problems.push(...src.syntaxProblems);
+    if (!src.broken) problems.push(...src.duplicateKeys());
     configFiles.push(abs);
     if (src.broken) {
       cache.set(abs, null);

@@ -88,7 +88,15 @@ export function sortProblems(problems: readonly Problem[], files: readonly strin
   for (const f of files) if (!fileOrder.has(f)) fileOrder.set(f, fileOrder.size);
   for (const p of problems) if (!fileOrder.has(p.file)) fileOrder.set(p.file, fileOrder.size);
   const rank: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
-  return [...problems].sort(
+  // The same mapping may be checked for two functions (a shared parameter section); report once.
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const key = `${p.file}\0${p.line}\0${p.column}\0${p.severity}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort(
     (a, b) =>
       fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line || a.column - b.column || rank[a.severity] - rank[b.severity],
   );
@@ -152,7 +160,10 @@ class SetupParser {
   run(): ParsedSetup {
     this.problems.push(...this.src.syntaxProblems);
     // After a syntax error the document is a guess; checking it would mostly report echoes of that error.
-    if (!this.src.broken) this.top();
+    if (!this.src.broken) {
+      this.problems.push(...this.src.duplicateKeys());
+      this.top();
+    }
     return {
       setup: this.setup,
       doc: this.src.doc,

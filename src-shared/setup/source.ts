@@ -128,9 +128,42 @@ export class YamlSource {
   }
 
   /**
+   * Warnings for keys written twice in one mapping, anywhere in the file
+   * (PyYAML, and so mimoCoRB, keeps the last one silently; so do we, but say so).
+   */
+  duplicateKeys(): Problem[] {
+    const problems: Problem[] = [];
+    const walk = (node: unknown, path: Array<string | number>): void => {
+      if (isMap(node)) {
+        const seen = new Map<string, Node>();
+        for (const pair of node.items as Pair[]) {
+          const k = pair.key as Node | null;
+          if (!isScalar(k) || typeof k.value === 'symbol' || k.value === null || typeof k.value === 'object') continue;
+          const key = String(k.value);
+          const earlier = seen.get(key);
+          if (earlier) {
+            const first = this.at(earlier).line;
+            problems.push(
+              this.problem('warning', earlier, [...path, key], `"${key}" appears twice here (lines ${first} and ${this.at(k).line}); the last one counts, as in mimoCoRB. Delete the one on line ${first}.`, {
+                code: 'duplicate-key',
+              }),
+            );
+          }
+          seen.set(key, k);
+          walk(pair.value, [...path, key]);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, i) => walk(item, [...path, i]));
+      }
+    };
+    walk(this.doc.contents, []);
+    return problems;
+  }
+
+  /**
    * The entries of a mapping as PyYAML sees them: `<<` merges expanded (explicit
-   * keys win), duplicate keys reduced to the last one (a warning names the
-   * earlier ones), non-scalar keys reported as errors and skipped.
+   * keys win), duplicate keys reduced to the last one, non-scalar keys reported
+   * as errors and skipped.
    */
   entries(map: YAMLMap, path: KeyPath, problems: Problem[]): Entry[] {
     const out = new Map<string, Entry>();
@@ -157,20 +190,8 @@ export class YamlSource {
         continue;
       }
       const key = String(keyNode.value);
-      const earlier = out.get(key);
-      if (earlier) {
-        const { line } = this.at(earlier.keyNode);
-        problems.push(
-          this.problem(
-            'warning',
-            earlier.keyNode,
-            [...path, key],
-            `"${key}" appears twice here (lines ${line} and ${this.at(keyNode).line}); the last one counts, as in mimoCoRB. Delete the one on line ${line}.`,
-            { code: 'duplicate-key' },
-          ),
-        );
-        out.delete(key);
-      }
+      // A repeated key: the last one counts (duplicateKeys() reports it once for the whole file).
+      out.delete(key);
       const raw = (pair.value as Node | null) ?? null;
       out.set(key, { key, keyNode, raw, value: this.resolve(raw), merged: false });
     }
