@@ -1,0 +1,122 @@
+// (f) The renderer under load: `ringscope serve` runs the muon pipeline at full
+// speed while Chromium shows it; we measure how long the oscilloscope takes to
+// draw a snapshot (4 × 4250 samples: uPlot setData to end of draw), the
+// interval between drawn frames, and the page's requestAnimationFrame interval
+// (main-thread jank). Needs the build (npm run build) and /usr/bin/chromium.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { round, type Scenario } from '../lib';
+
+// page.evaluate callbacks run in Chromium; this file is type-checked for Node (no DOM lib).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (cb: (t: number) => void) => number;
+type HTMLElement = any;
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'bin', 'ringscope.mjs');
+const setup = join(root, 'examples', 'muon', 'setup.yaml');
+const CHROMIUM = '/usr/bin/chromium';
+const WAVE_BYTES = 4 * 4250 * 4;
+
+function quantiles(xs: number[]): { median: number; p95: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : NaN);
+  return { median: q(0.5), p95: q(0.95) };
+}
+
+function serve(out: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [bin, 'serve', setup, '--port', '0', '--output', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  return new Promise((ok, fail) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/RingScope serving on (http:\/\/\S+)/);
+      if (m) ok({ url: m[1], child });
+    });
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => fail(new Error(`ringscope serve exited (${code}):\n${stderr}`)));
+  });
+}
+
+export const scenario: Scenario = {
+  id: 'f',
+  title: 'renderer frame times in Chromium, muon pipeline at full speed',
+  async run({ quick }) {
+    for (const [what, path] of [
+      ['the build (npm run build)', join(root, 'out', 'main', 'cli.js')],
+      ['Chromium (apt-get install chromium)', CHROMIUM],
+      ['the muon example', setup],
+    ] as const) {
+      if (!existsSync(path)) throw new Error(`scenario f needs ${what}: ${path} is missing`);
+    }
+    const seconds = quick ? 5 : 20;
+    const out = mkdtempSync(join(tmpdir(), 'ringscope-bench-f-'));
+    const { url, child } = await serve(out);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(url);
+      await page.waitForSelector('.app[data-connection="open"]');
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await page.waitForSelector('.app[data-run-state="running"]');
+      // Warm up: JIT, first layouts, the pipeline reaching its pace.
+      await page.waitForFunction(() => Number((document.querySelector('[data-testid=scope-plot]') as HTMLElement | null)?.dataset.frames ?? 0) >= 30, null, { timeout: 60_000 });
+
+      const measured = await page.evaluate(async (ms) => {
+        const rs = (window as unknown as { __ringscope: { frames: { reset(): void; summary(): unknown; count: number } } }).__ringscope;
+        const events = () => Number((document.querySelector('[data-testid=source-events]') as HTMLElement).dataset.value);
+        rs.frames.reset();
+        const e0 = events();
+        const t0 = performance.now();
+        const raf: number[] = [];
+        let last = t0;
+        await new Promise<void>((done) => {
+          const tick = (t: number) => {
+            raf.push(t - last);
+            last = t;
+            if (t - t0 < ms) requestAnimationFrame(tick);
+            else done();
+          };
+          requestAnimationFrame(tick);
+        });
+        const elapsed = (performance.now() - t0) / 1000;
+        return { raf, elapsed, events: events() - e0, frames: rs.frames.count, summary: rs.frames.summary() as { draw_ms: { median: number; p95: number }; interval_ms: { median: number; p95: number } } };
+      }, seconds * 1000);
+
+      await page.getByRole('button', { name: 'Stop', exact: true }).click();
+      await page.waitForSelector('.app[data-run-state="ended"]', { timeout: 120_000 });
+      const raf = quantiles(measured.raf);
+      // Events are counted from status reports (about 1 s apart): a rough pipeline rate.
+      const eventsPerS = measured.events / measured.elapsed;
+      return {
+        events_per_s: round(eventsPerS),
+        mb_per_s: round((eventsPerS * WAVE_BYTES) / 1e6),
+        torn: 'n/a',
+        frames_per_s: round(measured.frames / measured.elapsed),
+        draw_ms_median: round(measured.summary.draw_ms.median),
+        draw_ms_p95: round(measured.summary.draw_ms.p95),
+        frame_interval_ms_median: round(measured.summary.interval_ms.median),
+        frame_interval_ms_p95: round(measured.summary.interval_ms.p95),
+        raf_interval_ms_median: round(raf.median),
+        raf_interval_ms_p95: round(raf.p95),
+        target_frames_per_s: 30,
+      };
+    } finally {
+      await browser.close();
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+};
