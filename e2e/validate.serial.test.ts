@@ -55,25 +55,23 @@ describe('ringscope validate', () => {
     });
     const errors = problems.filter((p) => p.severity === 'error');
     expect(errors.map((p) => [p.file, p.line, p.path])).toEqual([
-      // RB_1 lost its only writer, so its reader could never run.
-      [shown, 17, 'RingBuffer[0].RB_1'],
       [shown, 19, 'RingBuffer[0].RB_1.number_of_slots'],
       [shown, 65, 'Functions[1].Fkt_1.RB_assign.RB_1'],
       [shown, 92, 'Functions[5].Fkt_5.fkt_name'],
     ]);
-    expect(errors[0].message).toContain('No function writes RB_1, so Fkt_2 would wait for events forever.');
-    expect(errors[2].message).toContain('Did you mean "write"?');
-    expect(errors[3].message).toBe('modules/plot_waveform does not export a function named "plot_wave". Did you mean "plot_waveform"?');
+    expect(errors[0].message).toBe('number_of_slots of RB_1 must be a whole number ≥ 1 (how many events the buffer holds); -1 is too small.');
+    expect(errors[1].message).toContain('Did you mean "write"?');
+    expect(errors[2].message).toBe('modules/plot_waveform does not export a function named "plot_wave". Did you mean "plot_waveform"?');
     // The FunctionConfigs section for plot_waveform now reaches nobody.
     expect(problems.filter((p) => p.severity === 'note').map((p) => p.path)).toEqual(['GUI_control', 'KBD_control', 'RingBuffer[1].RB_2', 'FunctionConfigs.plot_waveform']);
-    expect(lines.at(-1)).toBe(`${shown}: 4 errors, 4 notes. Fix the errors before starting a run.`);
+    expect(lines.at(-1)).toBe(`${shown}: 3 errors, 4 notes. Fix the errors before starting a run.`);
   });
 
   it('prints JSON with --json', () => {
     const r = ringscope('validate', bad, '--json');
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ file: bad, ok: false, summary: { errors: 4, warnings: 0, notes: 4 } });
+    expect(out).toMatchObject({ file: bad, ok: false, summary: { errors: 3, warnings: 0, notes: 4 } });
     expect(out.problems[0]).toEqual(expect.objectContaining({ severity: 'note', file: bad, line: 12, column: 1, path: 'GUI_control', code: 'mimocorb-gui-key' }));
     const good = JSON.parse(ringscope('validate', '--json', GOOD).stdout);
     expect(good).toMatchObject({ ok: true, summary: { errors: 0 } });

@@ -137,6 +137,11 @@ function describe(node: Node | null): string {
   return 'an alias';
 }
 
+/** Ends a message with a full stop (or the ? or ! it has). */
+function sentence(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
+}
+
 function scalarOf(node: Node | null): unknown {
   if (node === null) return null;
   if (isScalar(node)) return node.value ?? null;
@@ -151,6 +156,8 @@ class SetupParser {
   private readonly paths: SetupPaths = { buffers: {}, functions: {}, main: null };
   private readonly buffers = new Map<string, BufferDef>();
   private readonly functions = new Map<string, FunctionDef>();
+  /** Buffers named in an RB_assign entry that was rejected: their connection problems are already reported. */
+  private readonly rejected = new Set<string>();
 
   constructor(text: string, options: ParseOptions) {
     this.src = new YamlSource(text, options.file ?? 'setup.yaml');
@@ -292,7 +299,7 @@ class SetupParser {
     const example = what === 'buffer' ? '- RB_1:' : '- Fkt_1:';
     const resolved = this.src.resolve(item);
     if (resolved === null || (isScalar(resolved) && resolved.value === null)) {
-      this.report('error', item, path, `This list entry is empty. Write ${example} with its settings indented below, or delete the dash.`, 'empty-entry');
+      this.report('error', item, path, `This list entry is empty. Write "${example}" with its settings indented below, or delete the dash.`, 'empty-entry');
       return null;
     }
     if (isScalar(resolved)) {
@@ -306,7 +313,7 @@ class SetupParser {
     }
     const entries = this.src.entries(resolved, path, this.problems);
     if (entries.length === 0) {
-      this.report('error', resolved, path, `This entry is an empty mapping; write ${example} with its settings below.`, 'empty-entry');
+      this.report('error', resolved, path, `This entry is an empty mapping; write "${example}" with its settings below.`, 'empty-entry');
       return null;
     }
     const [name, ...rest] = entries;
@@ -432,7 +439,7 @@ class SetupParser {
     if (typeof v === 'string') {
       const r = parseDType(v);
       if (r.ok) return [{ name: 'data', dtype: r.dtype }];
-      this.report('error', this.valueAt(e), path, `data_type of ${buffer}: ${r.message}`, 'bad-dtype', r.suggestion);
+      this.report('error', this.valueAt(e), path, `data_type of ${buffer}: ${sentence(r.message)}`, 'bad-dtype', r.suggestion);
       return [];
     }
     if (!isMap(node)) {
@@ -472,17 +479,17 @@ class SetupParser {
         this.report('error', typeNode ?? pair, [...fpath, 1], `The type of field ${name} must be a data type name such as float32 or int32; it is ${describe(typeNode)}.`, 'bad-dtype');
         continue;
       }
-      const r = parseDType(type);
-      if (!r.ok) {
-        this.report('error', typeNode, [...fpath, 1], `Field ${name} of ${buffer}: ${r.message}`, 'bad-dtype', r.suggestion);
-        continue;
-      }
       const before = seen.get(name);
       if (before !== undefined) {
         this.report('error', nameNode, [...fpath, 0], `${buffer} has two fields named "${name}" (the other on line ${this.src.at(before).line}); field names must differ.`, 'duplicate-field');
         continue;
       }
       seen.set(name, nameNode);
+      const r = parseDType(type);
+      if (!r.ok) {
+        this.report('error', typeNode, [...fpath, 1], `Field ${name} of ${buffer}: ${sentence(r.message)}`, 'bad-dtype', r.suggestion);
+        continue;
+      }
       if ((METADATA_FIELDS as readonly string[]).includes(name)) {
         this.report('warning', nameNode, [...fpath, 0], `Field "${name}" of ${buffer} has the name of an event's metadata column; exports would have two "${name}" columns. Rename the field.`, 'metadata-name');
       }
@@ -809,6 +816,7 @@ class SetupParser {
     }
     def.assignNodes.set(a.key, a.keyNode);
     if (ok) def.spec.assign.push({ buffer: a.key, mode: mode as AssignMode });
+    else this.rejected.add(a.key);
   }
 
   // --- FunctionConfigs ------------------------------------------------------
@@ -856,6 +864,7 @@ class SetupParser {
     }
     for (const b of this.buffers.values()) {
       const name = b.spec.name;
+      if (this.rejected.has(name)) continue;
       const w = writers.get(name) ?? [];
       const r = readers.get(name) ?? [];
       const o = observers.get(name) ?? [];
