@@ -53,6 +53,10 @@ export class FrameDecoder implements Decoder<Uint8Array> {
     this.buf = new Uint8Array(Math.max(4096, 2 * (this.frameSize + 2 * this.sync.length)));
   }
 
+  get buffered(): number {
+    return this.len;
+  }
+
   get hasPending(): boolean {
     const p = this.findSync(0);
     return p === 0 && this.len >= this.sync.length + this.frameSize;

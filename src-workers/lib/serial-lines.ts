@@ -23,6 +23,8 @@ export interface Decoder<R> {
   flush(emit: (record: R) => void): void;
   /** True while a complete-but-unconfirmed record waits for flush. */
   readonly hasPending: boolean;
+  /** Bytes (or characters) received but not yet part of a record. */
+  readonly buffered: number;
   /** The connection was lost: forget partial input (counted as bad), expect a header again. */
   reset(): void;
   readonly counts: DecoderCounts;
@@ -145,6 +147,10 @@ export class LineDecoder implements Decoder<number[]> {
   }
 
   flush(): void {}
+
+  get buffered(): number {
+    return this.partial.length;
+  }
 
   reset(): void {
     if (this.partial.trim() !== '') this.fail('a line cut off by the disconnect');
