@@ -67,6 +67,13 @@ describe('ringscope run', () => {
     expect(onDisk).toEqual(summary);
   });
 
+  it('runs a user function written in TypeScript from the built bin', () => {
+    const r = ringscope(['run', 'src-main/engine/fixtures/typescript.yaml', '--output', out, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as RunSummary;
+    expect(JSON.parse(readFileSync(join(summary.run_directory, 'Fkt_2_RB_1.json'), 'utf8'))).toEqual({ count: 50 });
+  });
+
   it('refuses a broken setup with its problems and exit 1, starting nothing', () => {
     const bad = join(out, 'bad.yaml');
     writeFileSync(bad, 'RingBuffer:\n  - RB_1: {number_of_slots: 0, channel_per_slot: 1, data_type: int32}\nFunctions:\n  - Fkt_main: {}\n');

@@ -9,9 +9,22 @@ type WorkerFunction = (io: FunctionIO) => unknown;
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
+/** Imports a user module; TypeScript goes through tsx where plain Node cannot load it (tsx ships with the dev install). */
+async function importUserModule(url: string): Promise<Record<string, unknown>> {
+  try {
+    return await import(/* @vite-ignore */ url);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (!/\.[mc]?ts$/.test(url) || code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    const api = 'tsx/esm/api';
+    const { tsImport } = (await import(/* @vite-ignore */ api)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
+    return tsImport(url, import.meta.url);
+  }
+}
+
 async function resolveFunction(init: WorkerInit): Promise<WorkerFunction> {
   if (init.builtin) return loadBuiltin(init.builtin);
-  const mod = await import(init.moduleUrl!);
+  const mod = await importUserModule(init.moduleUrl!);
   const fn = mod[init.fkt_name];
   if (typeof fn !== 'function') throw new Error(`${init.moduleUrl} does not export a function named "${init.fkt_name}"`);
   return fn as WorkerFunction;
