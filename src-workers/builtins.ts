@@ -8,6 +8,8 @@ const BUILTIN_MODULES: Record<string, Loader> = {
   'sources/serial': () => import('./sources/serial'),
   'sources/muon': () => import('./sources/muon'),
   'filters/lifetime': () => import('./filters/lifetime'),
+  'sinks/csv': () => import('./sinks/csv'),
+  'sinks/parquet': () => import('./sinks/parquet'),
 };
 
 /** The ids of all built-in functions. */

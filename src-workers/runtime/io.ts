@@ -2,7 +2,7 @@
 // and the helpers (source / filter / sink / observe) that run the event loop
 // with run control, error policy and statistics built in.
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
-import { RingBuffer, type EventView, type Observer, type Reader, type Writer } from '../../src-shared/ringbuffer';
+import { RingBuffer, type EventView, type Observer, type Reader, type RingBufferLayout, type Writer } from '../../src-shared/ringbuffer';
 import { CTRL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from '../protocol';
 
 /** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
@@ -42,6 +42,8 @@ export interface FunctionIO {
   readers: Record<string, Reader>;
   writers: Record<string, Writer>;
   observers: Record<string, Observer>;
+  /** The record layout (fields, samples, slots) of every buffer this function uses, by name. */
+  layouts: Record<string, RingBufferLayout>;
   log: Log;
   /** Aborted when the run stops. */
   signal: AbortSignal;
@@ -94,11 +96,13 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
   const readers: Record<string, Reader> = {};
   const writers: Record<string, Writer> = {};
   const observers: Record<string, Observer> = {};
+  const layouts: Record<string, RingBufferLayout> = {};
   const outIndex = new Map<Writer, number>();
   const isSource = !init.assign.some((a) => a.mode === 'read');
   init.assign.forEach((a, i) => {
     let rb = buffers.get(a.buffer);
     if (!rb) buffers.set(a.buffer, (rb = RingBuffer.open(a.descriptor)));
+    layouts[a.buffer] = a.descriptor.layout;
     if (a.mode === 'read') readers[a.buffer] = rb.reader(init.group);
     else if (a.mode === 'observe') observers[a.buffer] = rb.observer();
     else {
@@ -248,6 +252,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     readers,
     writers,
     observers,
+    layouts,
     log,
     signal: abort.signal,
     runDirectory: init.runDirectory,
