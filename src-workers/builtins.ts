@@ -6,6 +6,8 @@ type Loader = () => Promise<{ default: (io: FunctionIO) => unknown }>;
 
 const BUILTIN_MODULES: Record<string, Loader> = {
   'sources/serial': () => import('./sources/serial'),
+  'sources/sensors': () => import('./sources/sensors'),
+  'sources/replay': () => import('./sources/replay'),
   'sources/muon': () => import('./sources/muon'),
   'filters/lifetime': () => import('./filters/lifetime'),
   'sinks/csv': () => import('./sinks/csv'),
