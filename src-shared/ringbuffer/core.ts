@@ -20,7 +20,6 @@ const waitAsyncImpl: WaitAsync | undefined = (Atomics as unknown as { waitAsync?
 /** Views on a buffer's memory plus the protocols shared by all roles. */
 export class Core {
   readonly ctrl: Int32Array;
-  readonly avail: Int32Array;
   readonly rel: Int32Array[];
   readonly dead: BigInt64Array;
   /** Whole-buffer views for slot headers (indices are byte offsets / 4 and / 8). */
@@ -32,6 +31,8 @@ export class Core {
   /** Internal groups: the declared ones, or one auto-released group when none is declared. */
   readonly groupCount: number;
   readonly autoRelease: boolean;
+  private readonly pubBase: number;
+  private readonly stride: number;
 
   constructor(
     readonly sab: SharedArrayBuffer,
@@ -40,7 +41,6 @@ export class Core {
     readonly spin: number,
   ) {
     this.ctrl = new Int32Array(sab, 0, off.controlWords);
-    this.avail = new Int32Array(sab, off.available, off.physicalSlots);
     this.rel = off.released.map((o) => new Int32Array(sab, o, off.physicalSlots));
     this.dead = new BigInt64Array(sab, off.deadtimeSum, 1);
     this.i32 = new Int32Array(sab, 0, sab.byteLength >> 2);
@@ -50,6 +50,13 @@ export class Core {
     this.physical = off.physicalSlots;
     this.groupCount = off.released.length;
     this.autoRelease = layout.groups.length === 0;
+    this.pubBase = (off.slots + SLOT.PUB) >> 2;
+    this.stride = off.slotBytes >> 2;
+  }
+
+  /** Index in i32 of the "published for sequence" word of seq's slot. */
+  pub(seq: number): number {
+    return this.pubBase + (seq & this.mask) * this.stride;
   }
 
   /** Byte offset of a slot's start. */
@@ -148,7 +155,7 @@ export class Core {
       this.i32[b + (SLOT.FLAGS >> 2)] = 1;
       this.i32[b + (SLOT.HEAD >> 2)] = seq;
     }
-    for (let k = n - 1; k >= 0; k--) Atomics.store(this.avail, (s + k) & mask, (s + k) | 0);
+    for (let k = n - 1; k >= 0; k--) Atomics.store(this.i32, this.pub(s + k), (s + k) | 0);
     Atomics.add(this.ctrl, CTRL.TOMBSTONES, n);
     if (this.autoRelease) {
       this.release(0, s, n);

@@ -91,8 +91,6 @@ export interface RingBufferOffsets {
   controlWords: number;
   /** Byte offset of the 64-bit deadtime sum. */
   deadtimeSum: number;
-  /** Byte offset of the per-slot "published sequence" array (Int32 × physicalSlots). */
-  available: number;
   /** Byte offset of each group's per-slot "released sequence" array, in group order. */
   released: number[];
   /** Byte offset of slot 0; slot i starts at slots + i × slotBytes. */
@@ -107,9 +105,13 @@ export interface RingBufferOffsets {
 }
 
 const LINE = 64;
-/** Slot header: counter (int64), timestamp (f64), deadtime (f64), head stamp (i32), flags (i32). */
-export const SLOT_HEADER_BYTES = 32;
-export const SLOT = { COUNTER: 0, TIMESTAMP: 8, DEADTIME: 16, HEAD: 24, FLAGS: 28 } as const;
+/**
+ * Slot header: counter (int64), timestamp (f64), deadtime (f64), the sequence the slot was last
+ * published for (i32; in the slot itself so a reader pulls one cache line, not two), head stamp
+ * (i32, written at acquire) and flags (i32; 1 = cancelled). Fields follow; the tail stamp ends the slot.
+ */
+export const SLOT_HEADER_BYTES = 40;
+export const SLOT = { COUNTER: 0, TIMESTAMP: 8, DEADTIME: 16, PUB: 24, HEAD: 28, FLAGS: 32 } as const;
 
 /** Int32 indices of the control block. Hot words written by different threads sit on separate cache lines. */
 export const CTRL = {
@@ -199,8 +201,6 @@ export function computeOffsets(layout: RingBufferLayout): RingBufferOffsets {
   let at = align(controlWords * 4, LINE);
   const deadtimeSum = at;
   at += LINE;
-  const available = at;
-  at = align(at + physicalSlots * 4, LINE);
   const released: number[] = [];
   for (let g = 0; g < groups; g++) {
     released.push(at);
@@ -216,5 +216,5 @@ export function computeOffsets(layout: RingBufferLayout): RingBufferOffsets {
   });
   const tailStamp = inSlot;
   const slotBytes = align(tailStamp + 8, LINE);
-  return { capacity, physicalSlots, controlWords, deadtimeSum, available, released, slots, slotBytes, tailStamp, fields, totalBytes: slots + physicalSlots * slotBytes };
+  return { capacity, physicalSlots, controlWords, deadtimeSum, released, slots, slotBytes, tailStamp, fields, totalBytes: slots + physicalSlots * slotBytes };
 }

@@ -92,7 +92,7 @@ export class Observer {
     const core = this.core;
     for (let k = 1; k <= window; k++) {
       const x = (c - k) | 0;
-      if (Atomics.load(core.avail, x & core.mask) === x && !core.isTombstone(x)) return x;
+      if (Atomics.load(core.i32, core.pub(x)) === x && !core.isTombstone(x)) return x;
     }
     return null;
   }

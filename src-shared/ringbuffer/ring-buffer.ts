@@ -1,7 +1,7 @@
 // The buffer itself: allocation, the structured-clonable descriptor that
 // carries it to other threads, handle factories, run control and status.
 import { Core } from './core';
-import { CTRL, LIMITS, MAGIC, RingBufferLayoutError, STATE_ABORTED, STATE_ENDED, STATE_PAUSED, computeOffsets, validateLayout, type RingBufferLayout, type RingBufferOffsets } from './layout';
+import { CTRL, LIMITS, MAGIC, SLOT, RingBufferLayoutError, STATE_ABORTED, STATE_ENDED, STATE_PAUSED, computeOffsets, validateLayout, type RingBufferLayout, type RingBufferOffsets } from './layout';
 import { Observer, type ObserverOptions } from './observer';
 import { Reader } from './reader';
 import { Writer, type WriterOptions } from './writer';
@@ -87,8 +87,8 @@ export class RingBuffer {
     // slot will hold first, so they match no sequence near the start.
     const P = offsets.physicalSlots;
     const initial = (i: number) => (s0 + ((i - s0) & (P - 1)) - 2 * P) | 0;
-    const avail = new Int32Array(buffer, offsets.available, P);
-    for (let i = 0; i < P; i++) avail[i] = initial(i);
+    const i32 = new Int32Array(buffer);
+    for (let i = 0; i < P; i++) i32[(offsets.slots + i * offsets.slotBytes + SLOT.PUB) >> 2] = initial(i);
     for (const o of offsets.released) {
       const rel = new Int32Array(buffer, o, P);
       for (let i = 0; i < P; i++) rel[i] = initial(i);
@@ -167,7 +167,7 @@ export class RingBuffer {
     let min = ru[0];
     for (const r of ru) if (((r - min) | 0) < 0) min = r;
     let unpublished = 0;
-    for (let x = min; x !== c; x = (x + 1) | 0) if (Atomics.load(core.avail, x & core.mask) !== x) unpublished++;
+    for (let x = min; x !== c; x = (x + 1) | 0) if (Atomics.load(core.i32, core.pub(x)) !== x) unpublished++;
     const tombstones = Atomics.load(ctrl, CTRL.TOMBSTONES) >>> 0;
     const written = Math.max(0, count - unpublished - tombstones);
     const released: Record<string, number> = {};

@@ -44,6 +44,8 @@ export class Writer {
   private waitValue = 0;
   /** Set after a wait for resume(): check the state before claiming, so a paused writer does not claim (and give back) a slot on every wake-up. */
   private wasPaused = false;
+  /** Times this writer went to sleep (full or paused); a diagnostic. */
+  waits = 0;
 
   constructor(
     private readonly core: Core,
@@ -121,8 +123,8 @@ export class Writer {
     }
     // Later sequences are published with plain stores, the first one last with
     // an atomic store: a reader starts at the first, so it sees them all.
-    for (let k = n - 1; k > 0; k--) core.avail[(s + k) & mask] = (s + k) | 0;
-    Atomics.store(core.avail, s & mask, s);
+    for (let k = n - 1; k > 0; k--) i32[core.pub(s + k)] = (s + k) | 0;
+    Atomics.store(i32, core.pub(s), s);
     this.held = 0;
     if (Atomics.load(core.ctrl, CTRL.R_SLEEP) !== 0) core.wakeReaders();
     if (deadSum > 0) Atomics.add(core.dead, 0, BigInt(Math.round(deadSum * 1e9)));
@@ -171,6 +173,7 @@ export class Writer {
       const ms = remaining(deadline);
       if (ms <= 0) return this.timedOut();
       const t0 = this.why === PAUSE ? performance.now() : 0;
+      this.waits++;
       Atomics.add(this.core.ctrl, CTRL.W_WAITING, 1);
       blockSync(this.core.ctrl, CTRL.W_WAKE, this.waitValue, ms);
       Atomics.sub(this.core.ctrl, CTRL.W_WAITING, 1);
@@ -191,6 +194,7 @@ export class Writer {
       if (ms <= 0) return this.timedOut();
       const why = this.why;
       const t0 = why === PAUSE ? performance.now() : 0;
+      this.waits++;
       Atomics.add(this.core.ctrl, CTRL.W_WAITING, 1);
       await blockAsync(this.core.ctrl, CTRL.W_WAKE, this.waitValue, ms);
       Atomics.sub(this.core.ctrl, CTRL.W_WAITING, 1);
@@ -210,7 +214,8 @@ export class Writer {
       this.wasPaused = false;
     }
     for (;;) {
-      const c = Atomics.load(ctrl, CTRL.CLAIM);
+      // A plain read: a stale value only makes the CAS below fail and retry.
+      const c = ctrl[CTRL.CLAIM];
       let free = cap - ((c - this.cachedMin) | 0);
       if (free < max) {
         this.cachedMin = core.minReleased();
