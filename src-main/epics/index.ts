@@ -5,3 +5,4 @@ export { Pv, type PvInput, type PvOptions, type PvWriteValue, type WriteHandler 
 export type { Limits, PvType, Range } from './dbr';
 export { AlarmStatus, Eca, Severity } from './protocol';
 export { CaRepeater } from './repeater';
+export { attachEpics, ctime, epicsPort, maybeStartEpics, type AttachEpicsOptions, type EpicsHandle, type EpicsLog } from './publish';
