@@ -7,6 +7,10 @@
 // `BuiltinSpec` (import only *types* from this file, `import type { BuiltinSpec }
 // from './catalog'`, so that modules stay acyclic), import it below and list it
 // in SPECS.
+import { FILTER_LIFETIME } from './filter-lifetime';
+import { SINK_CSV } from './sink-csv';
+import { SINK_PARQUET } from './sink-parquet';
+import { SOURCE_MUON } from './source-muon';
 import { SOURCE_REPLAY } from './source-replay';
 import { SOURCE_SENSORS } from './source-sensors';
 import { SOURCE_SERIAL } from './source-serial';
@@ -14,7 +18,8 @@ import { SOURCE_SERIAL } from './source-serial';
 /** One parameter of a built-in. */
 export interface ParamSpec {
   name: string;
-  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum';
+  /** 'list': a YAML sequence (e.g. the lifetime filter's signatures); 'mapping': key: value pairs (e.g. header_alias). */
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'list' | 'mapping';
   unit?: string;
   default: unknown;
   min?: number;
@@ -37,7 +42,7 @@ export interface BuiltinSpec {
 }
 
 // The list other built-ins are added to (one import + one entry each).
-const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY];
+const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY, SOURCE_MUON, FILTER_LIFETIME, SINK_CSV, SINK_PARQUET];
 
 /** Every built-in, keyed by id ('sources/muon'). */
 export const BUILTINS: Record<string, BuiltinSpec> = {};
@@ -98,6 +103,12 @@ export function checkParamValue(param: ParamSpec, value: unknown): string | null
       return null;
     case 'string':
       if (typeof value !== 'string') return `must be text, not ${shown}`;
+      return null;
+    case 'list':
+      if (!Array.isArray(value)) return `must be a list (one "- item" per line, or [a, b]), not ${shown}`;
+      return null;
+    case 'mapping':
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return `must be a mapping (key: value lines), not ${shown}`;
       return null;
     case 'enum': {
       const choices = param.choices ?? [];

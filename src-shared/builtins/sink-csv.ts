@@ -1,0 +1,22 @@
+// builtin:sinks/csv — a buffer's events as CSV lines. Parameters only; the
+// implementation is src-workers/sinks/csv.ts on src-main/export/csv-writer.ts.
+import type { BuiltinSpec } from './catalog';
+
+/** The CSV exporter's declaration. */
+export const SINK_CSV: BuiltinSpec = {
+  id: 'sinks/csv',
+  kind: 'sink',
+  summary:
+    'Writes every event of the buffer it reads to a CSV file in the run directory: counter, timestamp (unix seconds with ms), deadtime, then the fields (array fields as name_0 … name_{n−1}); flushed at least once a second, always ending with a whole line.',
+  params: [
+    { name: 'filename', type: 'string', default: '', help: 'File name in the run directory without .csv; empty = <function>_<buffer>.' },
+    { name: 'separator', type: 'string', default: ',', help: 'Column separator: "," (default), ";" for German spreadsheets (with decimal ","), or a tab.' },
+    { name: 'decimal', type: 'enum', choices: ['.', ','], default: '.', help: 'Decimal mark of the numbers; "," needs a separator other than ",".' },
+    {
+      name: 'header_alias',
+      type: 'mapping',
+      default: {},
+      help: 'Header names to use instead of column names, as in mimoCoRB: counter: "event id", decay_time: "decay time (ns)" … An array field’s alias becomes alias_0, alias_1 ….',
+    },
+  ],
+};
