@@ -53,6 +53,18 @@ export function dtypeOfArray(a: ArrayLike<unknown>): DType {
   return d;
 }
 
+/** The record layout of a buffer as the engine describes it (io.layouts[name]). */
+export function fieldsOf(layout: { samples: number; fields: readonly { name: string; dtype: DType }[] }): FieldLayout[] {
+  return layout.fields.map((f) => ({ name: f.name, dtype: f.dtype, samples: layout.samples }));
+}
+
+/** The name and record layout of the buffer a source writes (its first writer); throws naming the function when it writes none. */
+export function writerLayout(io: { name: string; writers: Record<string, unknown>; layouts: Record<string, { samples: number; fields: readonly { name: string; dtype: DType }[] }> }, what: string): { buffer: string; layout: FieldLayout[] } {
+  const buffer = Object.keys(io.writers)[0];
+  if (!buffer) throw new Error(`${io.name} (builtin:${what}) needs a buffer to write: give it one in RB_assign`);
+  return { buffer, layout: fieldsOf(io.layouts[buffer]) };
+}
+
 /** The layout of an event's fields, in declared order. */
 export function layoutOf(fields: Readonly<Record<string, ArrayLike<number | bigint>>>): FieldLayout[] {
   return Object.entries(fields).map(([name, a]) => ({ name, dtype: dtypeOfArray(a), samples: a.length }));

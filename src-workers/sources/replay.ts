@@ -4,8 +4,8 @@
 // Parameters: src-shared/builtins/source-replay.ts.
 import type { EventView } from '../../src-shared/ringbuffer';
 import type { FunctionIO } from '../runtime/io';
-import { layoutOf } from '../lib/event-layout';
-import { openReplay, resolveReplayFile, type ReplayReader } from '../lib/replay-reader';
+import { writerLayout } from '../lib/event-layout';
+import { openReplay, resolveReplayFile } from '../lib/replay-reader';
 
 /** How far behind the pace may fall (a pause, a slow pipeline) before it restarts from now instead of catching up in a burst. */
 const MAX_BEHIND_MS = 1000;
@@ -69,9 +69,9 @@ export class PaceSchedule {
 export default async function replay(io: FunctionIO): Promise<void> {
   const path = resolveReplayFile(String(io.config.file ?? ''));
   const schedule = new PaceSchedule(paceOf(io.config));
-  if (Object.keys(io.writers).length === 0) throw new Error(`${io.name} (builtin:sources/replay) needs a buffer to write: give it one in RB_assign`);
-  let reader: ReplayReader | null = null;
-  let failure: unknown = null;
+  const { layout } = writerLayout(io, 'sources/replay');
+  // A file that does not fit the buffer ends the run here, naming the columns.
+  const reader = await openReplay(path, layout);
   let played = 0;
   let lastReport = 0;
   const report = (force = false) => {
@@ -79,29 +79,19 @@ export default async function replay(io: FunctionIO): Promise<void> {
     if (!force && now - lastReport < 500) return;
     lastReport = now;
     const values: Record<string, number | string> = { replayed: played };
-    if (reader?.rows !== null && reader?.rows !== undefined) values.of = reader.rows;
-    if (reader?.skipped) {
+    if (reader.rows !== null) values.of = reader.rows;
+    if (reader.skipped) {
       values.bad_rows = reader.skipped;
       values.last_error = reader.lastError;
     }
     io.setStatus(values);
   };
-
+  io.log.info(`replaying ${path}${reader.rows !== null ? ` (${reader.rows} events)` : ''}`);
   try {
     await io.source(async (ev: EventView) => {
-      if (!reader) {
-        try {
-          reader = await openReplay(path, layoutOf(ev.fields));
-        } catch (e) {
-          failure = e;
-          return false;
-        }
-        io.log.info(`replaying ${path}${reader.rows !== null ? ` (${reader.rows} events)` : ''}`);
-      }
       const more = reader.next();
       if (!(more instanceof Promise ? await more : more)) return false;
-      const due = schedule.due(reader.timestamp, performance.now());
-      const wait = due - performance.now();
+      const wait = schedule.due(reader.timestamp, performance.now()) - performance.now();
       if (wait > 0 && !io.sleep(wait / 1000)) return false;
       reader.writeInto(ev.fields);
       ev.counter = reader.counter;
@@ -110,11 +100,9 @@ export default async function replay(io: FunctionIO): Promise<void> {
       report();
       return true;
     });
-    if (failure) throw failure;
-    const r = reader as ReplayReader | null;
-    if (r && r.skipped) io.log.warn(`replay: ${r.skipped} malformed rows of ${path} skipped (last: ${r.lastError})`);
+    if (reader.skipped) io.log.warn(`replay: ${reader.skipped} malformed rows of ${path} skipped (last: ${reader.lastError})`);
   } finally {
     report(true);
-    (reader as ReplayReader | null)?.close();
+    reader.close();
   }
 }

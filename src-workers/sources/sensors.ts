@@ -3,7 +3,7 @@
 // The buffer's fields are a choice of time, cpu, memory and battery.
 import type { EventView } from '../../src-shared/ringbuffer';
 import type { FunctionIO } from '../runtime/io';
-import { layoutOf } from '../lib/event-layout';
+import { writerLayout } from '../lib/event-layout';
 import { SENSOR_FIELDS, SensorReader, TickScheduler, type Clock, type SensorReading } from '../lib/sensors';
 
 /** Checks that every field of the buffer is a sensor; throws naming the others. */
@@ -17,6 +17,7 @@ export function checkSensorFields(names: string[]): void {
 }
 
 export default async function sensors(io: FunctionIO): Promise<void> {
+  checkSensorFields(writerLayout(io, 'sources/sensors').layout.map((f) => f.name));
   const clock: Clock = { now: () => performance.now(), sleep: (ms) => io.sleep(ms / 1000) };
   const sched = new TickScheduler(clock, Number(io.config.dt ?? 1));
   io.onParam('dt', (v) => {
@@ -24,7 +25,6 @@ export default async function sensors(io: FunctionIO): Promise<void> {
     io.log.info(`dt is now ${Number(v)} s`);
   });
   const reader = new SensorReader();
-  let checked = false;
   let lastEnd = -1;
   let reported = -Infinity;
   const report = (force = false) => {
@@ -35,10 +35,6 @@ export default async function sensors(io: FunctionIO): Promise<void> {
   };
 
   await io.source((ev: EventView) => {
-    if (!checked) {
-      checkSensorFields(layoutOf(ev.fields).map((f) => f.name));
-      checked = true;
-    }
     // Time spent outside (paused, or waiting for a free slot) is not a late reading: start the grid afresh.
     if (lastEnd >= 0 && clock.now() - lastEnd > sched.dt * 1000) sched.restart();
     if (!sched.next()) return false;

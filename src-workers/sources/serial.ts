@@ -4,7 +4,7 @@
 // with a native serial handle still open takes the whole process down.
 import type { EventView } from '../../src-shared/ringbuffer';
 import type { FunctionIO } from '../runtime/io';
-import { describeLayout, isIntegerDType, layoutOf, unfitValue, valueCount, writeValues, type FieldLayout } from '../lib/event-layout';
+import { describeLayout, isIntegerDType, unfitValue, valueCount, writeValues, writerLayout, type FieldLayout } from '../lib/event-layout';
 import { SerialConnection, type ConnectionState, type Parity, type SerialSettings } from '../lib/serial-connection';
 import { FrameDecoder, parseSyncWord } from '../lib/serial-frames';
 import { LineDecoder, type Decoder } from '../lib/serial-lines';
@@ -66,92 +66,72 @@ export default async function serial(io: FunctionIO): Promise<void> {
     const found = await availablePaths().catch(() => []);
     throw new Error(`the serial source needs a port: set "port"${found.length ? ` to one of ${found.join(', ')}` : ' (no serial ports were found; is the device plugged in?)'}`);
   }
-  if (Object.keys(io.writers).length === 0) throw new Error(`${io.name} (builtin:sources/serial) needs a buffer to write: give it one in RB_assign`);
-
-  const unit = protocol === 'frames' ? 'frames' : 'lines';
-  let conn: SerialConnection<Decoded> | null = null;
-  let decoder: Decoder<Decoded> | null = null;
-  let frames: FrameDecoder | null = null;
-  let layout: FieldLayout[] = [];
-  let failure: unknown = null;
+  const { layout } = writerLayout(io, 'sources/serial');
+  const decoder = makeDecoder(io.config, layout);
+  const frames = decoder instanceof FrameDecoder ? decoder : null;
+  const unit = frames ? 'frames' : 'lines';
   let last = { t: performance.now(), good: 0 };
   let rate = 0;
   let badLogged = 0;
 
   const report = () => {
     const now = performance.now();
-    const c = decoder?.counts ?? { good: 0, bad: 0, header: 0, skippedBytes: 0 };
+    const c = decoder.counts;
     if (now - last.t >= 500) {
       rate = ((c.good - last.good) * 1000) / (now - last.t);
       last = { t: now, good: c.good };
     }
-    const state = conn ? (conn.state === 'idle' ? 'opening' : conn.state) : 'opening';
     const values: Record<string, number | string> = {
-      state,
+      state: conn.state === 'idle' ? 'opening' : conn.state,
       port: settings.path,
       [`${unit}_per_s`]: Math.round(rate * 10) / 10,
       [unit]: c.good,
       [`bad_${unit}`]: c.bad,
-      reconnects: conn?.reconnects ?? 0,
+      reconnects: conn.reconnects,
     };
-    if (protocol === 'lines') values.header_lines = c.header;
+    if (!frames) values.header_lines = c.header;
     if (c.skippedBytes) values.skipped_bytes = c.skippedBytes;
-    if (conn?.dropped) values.dropped = conn.dropped;
-    if (decoder?.lastError) values.last_error = decoder.lastError;
-    if (conn?.state === 'disconnected' && conn.lastOpenError) values.reopen_error = conn.lastOpenError;
+    if (conn.dropped) values.dropped = conn.dropped;
+    if (decoder.lastError) values.last_error = decoder.lastError;
+    if (conn.state === 'disconnected' && conn.lastOpenError) values.reopen_error = conn.lastOpenError;
     io.setStatus(values);
     // Malformed input is logged now and then, not per line: a noisy cable would flood the log.
     if (c.bad > badLogged) {
-      io.log.warn(`${c.bad - badLogged} malformed ${unit} skipped on ${settings.path} (last: ${decoder?.lastError})`);
+      io.log.warn(`${c.bad - badLogged} malformed ${unit} skipped on ${settings.path} (last: ${decoder.lastError})`);
       badLogged = c.bad;
     }
   };
-  const timer = setInterval(report, STATUS_MS);
 
-  /** Opens the port once the buffer's layout is known (from the first slot); false if that failed. */
-  const start = async (ev: EventView): Promise<boolean> => {
-    try {
-      layout = layoutOf(ev.fields);
-      decoder = makeDecoder(io.config, layout);
-      if (decoder instanceof FrameDecoder) frames = decoder;
-      conn = new SerialConnection<Decoded>({
-        settings,
-        decoder,
-        quietMs: Number(io.config.frameTimeout ?? 50),
-        log: (level, message) => io.log[level](message),
-        onState: (s: ConnectionState) => {
-          if (s !== 'closed') report();
-        },
-      });
-      await conn.open();
-    } catch (e) {
-      failure = e;
-      return false;
-    }
+  const conn: SerialConnection<Decoded> = new SerialConnection<Decoded>({
+    settings,
+    decoder,
+    quietMs: Number(io.config.frameTimeout ?? 50),
+    log: (level, message) => io.log[level](message),
+    onState: (s: ConnectionState) => {
+      if (s !== 'closed') report();
+    },
+  });
+  const timer = setInterval(report, STATUS_MS);
+  try {
+    // An error here (not found, busy, permission) ends the run with its message.
+    await conn.open();
     io.log.info(
       `serial port ${settings.path} open at ${settings.baudRate} baud; ${unit} fill ${describeLayout(layout)}` +
         (frames ? ` (${frames.frameSize} bytes after the sync word)` : ''),
     );
-    return true;
-  };
-
-  try {
     await io.source(async (ev: EventView) => {
-      if (!conn && !(await start(ev))) return false;
-      const next = conn!.next(io.signal);
+      const next = conn.next(io.signal);
       const rec = next instanceof Promise ? await next : next;
       if (rec === null) return false;
       // The host clock when the bytes arrived, not when the slot was taken (that may be long before).
-      ev.timestamp = conn!.lastArrival;
+      ev.timestamp = conn.lastArrival;
       if (frames) frames.decodeInto(rec as Uint8Array, ev.fields);
       else writeValues(ev.fields, layout, rec as number[]);
       return true;
     });
-    // Opening errors end the run with their message, whatever the error policy.
-    if (failure) throw failure;
   } finally {
     clearInterval(timer);
-    await (conn as SerialConnection<Decoded> | null)?.close();
+    await conn.close();
     report();
   }
 }
