@@ -42,7 +42,7 @@ export function parseAll(buf: Buffer): Message[] {
 
 export class CaTestClient {
   readonly socket: net.Socket;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
   private listeners: ((m: Message) => void)[] = [];
   private nextId = 1;
