@@ -1,7 +1,7 @@
 // Publishes a running engine's live values as Channel Access PVs, as the
 // setup's `epics:` section says: buffer health, the run state, a command PV,
 // fields of the newest event of observed buffers, and writable parameters.
-import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
+import type { EngineHandle, EventSnapshot, StartOptions, Unsubscribe } from '../engine/api';
 import type { BufferStatus, RunState, StatusReport } from '../../src-shared/engine/status';
 import {
   DEFAULT_EPICS_PORT,
@@ -26,6 +26,8 @@ export interface AttachEpicsOptions {
   params?: Record<string, Record<string, unknown>>;
   /** Address to bind (default all interfaces). */
   interface?: string;
+  /** What a `start` written to <prefix>CMD passes to engine.start (the host's --events/--output overrides). */
+  startOptions?: StartOptions;
 }
 
 export interface EpicsHandle {
@@ -146,7 +148,7 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
         try {
           switch (cmd) {
             case 'start':
-              await engine.start();
+              await engine.start(options.startOptions);
               return;
             case 'pause':
               engine.pause();
