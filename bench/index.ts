@@ -94,15 +94,24 @@ async function main(): Promise<void> {
     console.log(`RingScope benchmarks — Node ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}${args.repeat > 1 ? `, medians of ${args.repeat}` : ''}${args.quick ? ', quick' : ''}`);
   }
   const rows: { id: string; title: string; result: Record<string, number | string> }[] = [];
+  let failed = 0;
   for (const s of scenarios) {
     const runs: Record<string, number | string>[] = [];
-    for (let i = 0; i < args.repeat; i++) runs.push(await s.run({ quick: args.quick }));
-    const result = combine(runs);
-    if (args.json) console.log(JSON.stringify({ scenario: s.id, ...result, ...(args.repeat > 1 ? { runs: args.repeat } : {}) }));
-    else process.stderr.write(`  ${s.id} done\n`);
+    let result: Record<string, number | string>;
+    try {
+      for (let i = 0; i < args.repeat; i++) runs.push(await s.run({ quick: args.quick }));
+      result = combine(runs);
+    } catch (e) {
+      // One broken scenario must not hide the others' numbers.
+      failed++;
+      result = { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
+    }
+    if (args.json) console.log(JSON.stringify({ scenario: s.id, ...result, ...(args.repeat > 1 && !('error' in result) ? { runs: args.repeat } : {}) }));
+    else process.stderr.write(`  ${s.id} ${'error' in result ? 'FAILED' : 'done'}\n`);
     rows.push({ id: s.id, title: s.title, result });
   }
   if (!args.json) console.log(table(rows));
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

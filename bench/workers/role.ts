@@ -7,7 +7,7 @@ import { RingBuffer, type EventView, type RingBufferDescriptor } from '../../src
 type Fill = 'small' | 'copy';
 
 export type BenchJob =
-  | { role: 'writer'; rb: RingBufferDescriptor; count: number; batch: number; fill: Fill; end: boolean }
+  | { role: 'writer'; rb: RingBufferDescriptor; count: number; batch: number; fill: Fill; end: boolean; deadtime?: 'measure' | 'keep' }
   | { role: 'reader'; rb: RingBufferDescriptor; group: string; batch: number; fill: Fill; expectOrder: boolean }
   | { role: 'filter'; input: RingBufferDescriptor; group: string; output: RingBufferDescriptor; batch: number }
   | { role: 'observer'; rb: RingBufferDescriptor; hz: number; stop: SharedArrayBuffer };
@@ -58,7 +58,7 @@ function fillSmall(ev: EventView, c: number): void {
 
 function writer(job: Extract<BenchJob, { role: 'writer' }>): BenchResult {
   const rb = RingBuffer.open(job.rb);
-  const w = rb.writer();
+  const w = rb.writer({ deadtime: job.deadtime ?? 'measure' });
   const src = job.fill === 'copy' ? prepared(rb) : null;
   const fill = (ev: EventView, c: number) => {
     if (src) {

@@ -42,7 +42,7 @@ export class Writer {
   // What a blocked attempt waits on.
   private why = FULL;
   private waitValue = 0;
-  /** Set after a wait for resume(): check the state before claiming, so a paused writer does not claim (and give back) a slot on every wake-up. */
+  /** Set after a wait for resume(): re-check the state atomically before claiming. */
   private wasPaused = false;
   /** Times this writer went to sleep (full or paused); a diagnostic. */
   waits = 0;
@@ -207,7 +207,9 @@ export class Writer {
     const core = this.core;
     const ctrl = core.ctrl;
     const cap = core.cap;
-    if (this.wasPaused) {
+    // A plain read first (cheap): a paused or ended buffer takes the careful
+    // path without claiming a slot it would have to give back.
+    if (this.wasPaused || ctrl[CTRL.STATE] !== 0) {
       const st = Atomics.load(ctrl, CTRL.STATE);
       if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
       if ((st & STATE_PAUSED) !== 0 && this.preparePause()) return BLOCK;
