@@ -11,7 +11,7 @@ import { EPICS_RUN_STATES } from '../../src-shared/setup/epics-schema';
 import { Cmd, DbrBase, Eca } from './protocol';
 import { attachEpics, ctime, maybeStartEpics } from './publish';
 import { CaTestClient } from './test-clients/ca-client';
-import { pyepicsMissing, runPy } from './test-clients/py';
+import { PyClient, pyepicsMissing, runPy } from './test-clients/py';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'ringscope-epics-'));
@@ -55,7 +55,7 @@ describe('attachEpics on the counting example', () => {
     const epics = await attachEpics(engine!, SECTION, {
       env: { EPICS_CA_SERVER_PORT: String(port) },
       log: (_l, m) => logs.push(m),
-      params: { Fkt_1: { period: 0.001 } },
+      functions: { Fkt_1: { config: { period: 0.001 } } },
       startOptions: { outputDirectory: out, runevents: 0 },
     });
     const c = await CaTestClient.connect(port);
@@ -134,7 +134,7 @@ describe('attachEpics on the counting example', () => {
   it.skipIf(pyepicsMissing() !== null)('changes the acquisition period with a caput (wait) from pyepics', async () => {
     const { engine } = await loadEngine(join(root, 'examples/counting/setup.yaml'));
     const port = await freePort();
-    const epics = await attachEpics(engine!, SECTION, { env: { EPICS_CA_SERVER_PORT: String(port) }, params: { Fkt_1: { period: 0.001 } } });
+    const epics = await attachEpics(engine!, SECTION, { env: { EPICS_CA_SERVER_PORT: String(port) }, functions: { Fkt_1: { config: { period: 0.001 } } } });
     const c = await CaTestClient.connect(port);
     try {
       const rate = (await c.create('CNT:RB_1:RATE'))!;
@@ -158,6 +158,56 @@ describe('attachEpics on the counting example', () => {
     } finally {
       c.close();
       await epics.stop();
+      await engine!.close();
+    }
+  });
+
+  it.skipIf(pyepicsMissing() !== null)("serves the sensors example's simple_daq: PVs to pyepics, dt writable while running", async () => {
+    const { engine, loaded } = await loadEngine(join(root, 'examples/sensors/setup.yaml'));
+    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const port = await freePort();
+    const env = { EPICS_CA_SERVER_PORT: String(port), EPICS_CA_REPEATER_PORT: String(await freePort()) };
+    const logs: string[] = [];
+    const epics = await maybeStartEpics(engine!, loaded.setup.epics, (_l, m) => logs.push(m), { env, functions: loaded.functions });
+    expect(epics, logs.join('\n')).not.toBeNull();
+    const monitor = new PyClient('monitor.py', ['simple_daq:TIME'], port);
+    try {
+      expect(epics!.pvNames).toEqual(expect.arrayContaining(['simple_daq:TIME', 'simple_daq:CPU', 'simple_daq:MEMORY', 'simple_daq:BATTERY', 'simple_daq:dt', 'simple_daq:STATE', 'simple_daq:RB_1:RATE']));
+      await engine!.start({ outputDirectory: out, runevents: 0 });
+      const [put] = await runPy('put.py', ['simple_daq:dt', '0.05'], port);
+      expect(put).toMatchObject({ connected: true, put_complete: true, value_after: 0.05 });
+      // TIME (ctime-like, whole seconds) changes from one reading second to the next.
+      const times = new Set<string>();
+      for (let from = 0; times.size < 2; ) {
+        const l = await monitor.next((x) => x.event === 'value' && typeof x.value === 'string' && x.value !== '', 60_000, from);
+        from = monitor.lines.indexOf(l) + 1;
+        times.add(l.value as string);
+      }
+      for (const t of times) expect(t).toMatch(/^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}$/);
+      const [cpu, mem, bat, dt, time] = await runPy(
+        'get.py',
+        [JSON.stringify([
+          { name: 'simple_daq:CPU', form: 'ctrl', ctrl: true },
+          { name: 'simple_daq:MEMORY', form: 'ctrl', ctrl: true },
+          { name: 'simple_daq:BATTERY', form: 'ctrl', ctrl: true },
+          { name: 'simple_daq:dt', form: 'ctrl', ctrl: true },
+          { name: 'simple_daq:TIME' },
+        ])],
+        port,
+      );
+      expect(cpu.ctrl).toMatchObject({ units: '%', precision: 1, upper_disp_limit: 100 });
+      expect(cpu.value as number).toBeGreaterThanOrEqual(0);
+      expect(mem.ctrl).toMatchObject({ units: 'GiB', precision: 1 });
+      expect(mem.value as number).toBeGreaterThan(0);
+      // Without a battery the reading is NaN: INVALID severity, as EPICS says "no value".
+      expect(bat.ctrl).toMatchObject({ units: '%', precision: 1, lower_warning_limit: 20, lower_alarm_limit: 10 });
+      if (bat.value === 'NaN') expect(bat.severity).toBe(3);
+      expect(dt).toMatchObject({ value: 0.05, ctrl: expect.objectContaining({ units: 's', precision: 3, lower_ctrl_limit: 0.01 }) });
+      expect(time.type).toBe('time_string');
+      expect(logs.some((l) => l.includes('Fkt_1.dt'))).toBe(true);
+    } finally {
+      await monitor.quit();
+      await epics!.stop();
       await engine!.close();
     }
   });

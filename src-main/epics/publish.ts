@@ -22,8 +22,8 @@ export interface AttachEpicsOptions {
   log?: EpicsLog;
   /** Environment for EPICS_CA_SERVER_PORT and the beacon variables (default process.env). */
   env?: Record<string, string | undefined>;
-  /** Initial parameter values by Functions entry name (e.g. LoadedSetup.functions[name].config). */
-  params?: Record<string, Record<string, unknown>>;
+  /** The setup's functions with their resolved parameters (LoadedSetup.functions): initial values of parameter PVs, and names to check. */
+  functions?: Record<string, { fkt_name?: string; config: Record<string, unknown> }>;
   /** Address to bind (default all interfaces). */
   interface?: string;
   /** What a `start` written to <prefix>CMD passes to engine.start (the host's --events/--output overrides). */
@@ -92,7 +92,7 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
   let config: EpicsConfig;
   if (isParsed(epicsConfig)) config = epicsConfig;
   else {
-    const parsed = parseEpicsSection(epicsConfig, { buffers });
+    const parsed = parseEpicsSection(epicsConfig, { buffers, functions: functionList(options.functions) });
     if (!parsed.config) throw new Error(`the epics section has errors:\n${parsed.problems.filter((p) => p.severity === 'error').map((p) => `  ${p.message}`).join('\n')}`);
     config = parsed.config;
   }
@@ -213,7 +213,7 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
   // ---------------------------------------------------------- writable parameters
   for (const spec of config.pvs) {
     if (spec.kind !== 'param') continue;
-    server.addPv(paramPv(engine, spec, prefix, options.params, log));
+    server.addPv(paramPv(engine, spec, prefix, options.functions, log));
   }
 
   let port: number;
@@ -239,8 +239,9 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
   };
 }
 
-function paramPv(engine: EngineHandle, spec: EpicsParamPv, prefix: string, params: AttachEpicsOptions['params'], log: EpicsLog) {
-  const configured = params?.[spec.function]?.[spec.param];
+function paramPv(engine: EngineHandle, spec: EpicsParamPv, prefix: string, functions: AttachEpicsOptions['functions'], log: EpicsLog) {
+  const fn = functions?.[spec.function] ?? Object.values(functions ?? {}).find((f) => f.fkt_name === spec.function);
+  const configured = fn?.config[spec.param];
   const initial = spec.value ?? (typeof configured === 'number' || typeof configured === 'string' || typeof configured === 'boolean' ? configured : undefined);
   return {
     name: prefix + spec.name,
@@ -263,6 +264,10 @@ function paramPv(engine: EngineHandle, spec: EpicsParamPv, prefix: string, param
   } as const;
 }
 
+function functionList(functions: AttachEpicsOptions['functions']): { name: string; fkt_name?: string }[] | undefined {
+  return functions ? Object.entries(functions).map(([name, f]) => ({ name, fkt_name: f.fkt_name })) : undefined;
+}
+
 function isParsed(c: EpicsConfig | Record<string, unknown>): c is EpicsConfig {
   return Array.isArray(c.pvs) && c.pvs.every((p) => typeof p === 'object' && p !== null && 'kind' in p) && typeof c.rate === 'number' && typeof c.enabled === 'boolean';
 }
@@ -280,7 +285,7 @@ export async function maybeStartEpics(
   options: Omit<AttachEpicsOptions, 'log'> = {},
 ): Promise<EpicsHandle | null> {
   if (setupEpicsSection === undefined || setupEpicsSection === null) return null;
-  const parsed = parseEpicsSection(setupEpicsSection, { buffers: engine.buffers() });
+  const parsed = parseEpicsSection(setupEpicsSection, { buffers: engine.buffers(), functions: functionList(options.functions) });
   for (const p of parsed.problems) if (p.severity !== 'note') log(p.severity === 'error' ? 'error' : 'warn', `EPICS: ${p.message}`);
   if (!parsed.config) {
     log('error', 'EPICS: not started because the epics section has errors.');
