@@ -99,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
   const tty = Boolean(process.stderr.isTTY);
   let lastPlain = 0;
   engine.on('status', (s) => {
-    if (s.state === 'ended' || s.state === 'failed') return;
+    if (s.state !== 'running' && s.state !== 'paused' && s.state !== 'stopping') return;
     if (tty) process.stderr.write(`\r\x1b[K${statusLine(s)}`);
     else if (lastPlain === 0 || performance.now() - lastPlain >= plainEveryMs) {
       lastPlain = performance.now();
