@@ -26,6 +26,8 @@ export interface AttachEpicsOptions {
   functions?: Record<string, { fkt_name?: string; config: Record<string, unknown> }>;
   /** Address to bind (default all interfaces). */
   interface?: string;
+  /** Overrides EPICS_CA_SERVER_PORT and the setup's port (0 = any free port; tests and benchmarks). */
+  port?: number;
   /** What a `start` written to <prefix>CMD passes to engine.start (the host's --events/--output overrides). */
   startOptions?: StartOptions;
 }
@@ -218,7 +220,7 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
 
   let port: number;
   try {
-    ({ port } = await server.start({ port: epicsPort(config, env), interface: options.interface }));
+    ({ port } = await server.start({ port: options.port ?? epicsPort(config, env), interface: options.interface }));
   } catch (e) {
     for (const c of cleanups) c();
     throw e;
