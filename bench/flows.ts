@@ -25,12 +25,12 @@ export interface FlowResult {
 }
 
 /** One writer → one reader group of one thread, optionally with an observer copying `observerHz` times a second. */
-export async function writerToReader(o: { slots: number; big: boolean; batch: number; count: number; spin?: number; observerHz?: number; deadtime?: 'measure' | 'keep' }): Promise<FlowResult> {
+export async function writerToReader(o: { slots: number; big: boolean; batch: number; count: number; spin?: number; observerHz?: number; stampTime?: boolean }): Promise<FlowResult> {
   const kind = o.big ? BIG : SMALL;
   const rb = RingBuffer.create({ name: 'RB_bench', slots: o.slots, ...kind, groups: ['g'] }, o.spin === undefined ? {} : { spin: o.spin });
   const crew = new Crew();
   const fill = o.big ? 'copy' : 'small';
-  const writer = crew.add({ role: 'writer', rb: rb.descriptor, count: o.count, batch: o.batch, fill, end: true, deadtime: o.deadtime });
+  const writer = crew.add({ role: 'writer', rb: rb.descriptor, count: o.count, batch: o.batch, fill, end: true, stampTime: o.stampTime });
   const reader = crew.add({ role: 'reader', rb: rb.descriptor, group: 'g', batch: o.batch, fill, expectOrder: true });
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const observer = o.observerHz ? crew.add({ role: 'observer', rb: rb.descriptor, hz: o.observerHz, stop: stop.buffer as SharedArrayBuffer }) : null;

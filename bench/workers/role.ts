@@ -7,7 +7,16 @@ import { RingBuffer, type EventView, type RingBufferDescriptor } from '../../src
 type Fill = 'small' | 'copy';
 
 export type BenchJob =
-  | { role: 'writer'; rb: RingBufferDescriptor; count: number; batch: number; fill: Fill; end: boolean; deadtime?: 'measure' | 'keep' }
+  | {
+      role: 'writer';
+      rb: RingBufferDescriptor;
+      count: number;
+      batch: number;
+      fill: Fill;
+      end: boolean;
+      /** The writer sets synthetic timestamps (default), or leaves them to the buffer, which reads the clock per event. */
+      stampTime?: boolean;
+    }
   | { role: 'reader'; rb: RingBufferDescriptor; group: string; batch: number; fill: Fill; expectOrder: boolean }
   | { role: 'filter'; input: RingBufferDescriptor; group: string; output: RingBufferDescriptor; batch: number }
   | { role: 'observer'; rb: RingBufferDescriptor; hz: number; stop: SharedArrayBuffer };
@@ -58,9 +67,11 @@ function fillSmall(ev: EventView, c: number): void {
 
 function writer(job: Extract<BenchJob, { role: 'writer' }>): BenchResult {
   const rb = RingBuffer.open(job.rb);
-  const w = rb.writer({ deadtime: job.deadtime ?? 'measure' });
+  const w = rb.writer();
   const src = job.fill === 'copy' ? prepared(rb) : null;
+  const stampTime = job.stampTime !== false;
   const fill = (ev: EventView, c: number) => {
+    if (stampTime) ev.timestamp = 1.7e12 + c;
     if (src) {
       ev.counter = c;
       for (const name in src) (ev.fields[name] as Float64Array).set(src[name]);

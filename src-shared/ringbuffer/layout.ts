@@ -120,18 +120,21 @@ export const CTRL = {
   /** Set by a reader about to sleep; cleared (and R_WAKE bumped) by the next publisher. */
   R_SLEEP: 16,
   R_WAKE: 17,
+  /** Readers in Atomics.wait(Async) now (written when sleeping, like R_SLEEP). */
+  R_WAITING: 18,
   /** Set by a writer about to sleep on a full buffer; cleared by the next releaser. */
   W_SLEEP: 32,
   W_WAKE: 33,
-  /** Bit set of STATE_*. */
+  W_WAITING: 34,
+  /** Bit set of STATE_*. Read on every call; the rest of its line is rarely written. */
   STATE: 48,
   /** Times the top bit of CLAIM flipped: CLAIM as a 63-bit count for status. */
   HALF: 49,
-  W_WAITING: 50,
-  R_WAITING: 51,
   /** Claimed sequences given back without data (cancel, or claims that raced pause/end). */
   TOMBSTONES: 52,
   MAGIC: 53,
+  /** Open writer handles (a lone writer can skip clock readings it provably does not need). */
+  WRITERS: 54,
   /** Per group g: the group's take cursor and its released-up-to cursor (+ skipped tombstones). */
   GROUP_BASE: 64,
   GROUP_STRIDE: 32,

@@ -434,6 +434,28 @@ describe('deadtime', () => {
     expect(st.deadtime_mean).toBeCloseTo(last.deadtime / 5, 6);
   });
 
+  it('measure mode with two writers: a full buffer caused by the other writer still counts', () => {
+    const rb = mk();
+    const a = rb.writer();
+    const b = rb.writer();
+    const r = rb.reader('g');
+    const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    ev(a.acquire(0)).timestamp = 1;
+    pause(200); // a long first interval: a deadtime based on a stale clock would come out small
+    a.commit();
+    write(rb, [2, 3, 4], b);
+    expect(a.acquire(40)).toBe('timeout');
+    r.next(0);
+    r.release();
+    const e = ev(a.acquire(0));
+    e.timestamp = 2;
+    a.commit();
+    for (let i = 0; i < 3; i++) r.next(0);
+    const last = ev(r.next(0));
+    expect(last.timestamp).toBe(2);
+    expect(last.deadtime).toBeGreaterThan(0.6);
+  });
+
   it('measure mode: paused time is not deadtime', () => {
     const rb = mk();
     const w = rb.writer();

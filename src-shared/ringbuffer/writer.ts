@@ -44,6 +44,8 @@ export class Writer {
   private waitValue = 0;
   /** Set after a wait for resume(): re-check the state atomically before claiming. */
   private wasPaused = false;
+  /** Measure mode: read the clock at the next commit (the acquire after it might have to wait). */
+  private clockAtCommit = true;
   /** Times this writer went to sleep (full or paused); a diagnostic. */
   waits = 0;
 
@@ -56,6 +58,7 @@ export class Writer {
     }
     this.measure = options.deadtime !== 'keep';
     this.views = new ViewCache(core);
+    Atomics.add(core.ctrl, CTRL.WRITERS, 1);
     this.cachedMin = core.minReleased();
     this.lastCommit = performance.now();
   }
@@ -97,14 +100,25 @@ export class Writer {
     let now = 0;
     let first = 0;
     if (this.measure) {
-      now = performance.now();
-      if (this.waited > 0) {
-        const interval = now - this.lastCommit - this.paused;
-        first = interval > 0 ? Math.min(1, this.waited / interval) : 1;
+      // The clock (~60 ns here) is read only when a deadtime or timestamp needs it: after a wait,
+      // when the caller left a timestamp unset, or when the next acquire might wait (then this
+      // commit's time is the start of the next event's interval). A lone writer that still sees
+      // a free slot after this claim cannot wait next time, so that skip is exact.
+      let unset = false;
+      for (let k = 0; k < n; k++) {
+        const t = f64[(core.slotByte((s + k) & mask) + SLOT.TIMESTAMP) >> 3];
+        if (t !== t) unset = true;
       }
-      this.lastCommit = now;
-      this.waited = 0;
-      this.paused = 0;
+      if (this.clockAtCommit || unset || this.waited > 0 || this.paused > 0) {
+        now = performance.now();
+        if (this.waited > 0) {
+          const interval = now - this.lastCommit - this.paused;
+          first = interval > 0 ? Math.min(1, this.waited / interval) : 1;
+        }
+        this.lastCommit = now;
+        this.waited = 0;
+        this.paused = 0;
+      }
     }
     for (let k = 0; k < n; k++) {
       const seq = (s + k) | 0;
@@ -141,6 +155,7 @@ export class Writer {
   /** Cancels any acquired event; the writer cannot be used afterwards. */
   close(): void {
     this.cancel();
+    if (!this.closed) Atomics.sub(this.core.ctrl, CTRL.WRITERS, 1);
     this.closed = true;
   }
 
@@ -261,6 +276,7 @@ export class Writer {
         continue;
       }
       this.heldStart = c;
+      if (this.measure) this.clockAtCommit = free - n < 1 || ctrl[CTRL.WRITERS] !== 1;
       return n;
     }
   }
