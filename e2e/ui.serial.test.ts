@@ -196,13 +196,30 @@ describe('browser mode on the muon setup', () => {
     expect((await tracePixels(page))[first!]).toBeLessThan(30);
     await page.locator('.channel-toggle input').first().check();
     await moreFrames(page, 1);
+    // The cursor readout names the time and every shown trace's value.
+    const plotBox = (await page.locator('[data-testid=scope-plot] .u-over').boundingBox())!;
+    await page.mouse.move(plotBox.x + plotBox.width * 0.3, plotBox.y + plotBox.height * 0.5);
+    await page.waitForFunction(() => /^t = -?[\d.]+ µs/.test(document.querySelector('.scope-readout')!.textContent), null, WAIT);
+    expect(await page.textContent('.scope-readout')).toMatch(/^t = -?[\d.]+ µs\s+chA -?[\d.]+\s+chB/);
     await page.screenshot({ path: join(artifacts, 'ui-muon-running.png') });
 
-    // Pause: counts stay equal across two status reports.
+    // Pause: the source stops at once; what it had written drains through the
+    // filter (on this loaded 2-core machine that may outlast a status interval);
+    // from then on every count stays equal across two status reports.
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await runStateIs(page, 'paused');
     let seq = await nextStatus(page, await statusSeq(page));
-    const paused = await counts(page);
+    const atPause = await counts(page);
+    let paused = atPause;
+    for (let i = 0; i < 30; i++) {
+      seq = await nextStatus(page, seq);
+      const now = await counts(page);
+      expect(now.source).toBe(atPause.source);
+      expect(now.RB_1).toBe(atPause.RB_1);
+      const drained = JSON.stringify(now) === JSON.stringify(paused);
+      paused = now;
+      if (drained) break;
+    }
     seq = await nextStatus(page, seq);
     expect(await counts(page)).toEqual(paused);
     seq = await nextStatus(page, seq);

@@ -1,6 +1,7 @@
 // Per ring buffer: fill, events written, rate with its recent history,
 // deadtime; per function: its threads' states and any failure in plain words.
 import { describeFunctionError } from '../../../src-shared/bridge/describe';
+import { isActive } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
 import { formatCount, formatPercent, formatRate } from '../format';
 import { Sparkline } from './Sparkline';
@@ -11,6 +12,8 @@ export function BufferStatus() {
   const status = useApp((s) => s.status);
   const setupBuffers = useApp((s) => s.setup?.buffers);
   const history = useApp((s) => s.rateHistory);
+  // Between runs the last interval's rate and deadtime mean nothing: show no rate and the run's mean deadtime.
+  const active = isActive(status?.state);
 
   // Before the first report, list the setup's buffers empty.
   const rows =
@@ -37,7 +40,7 @@ export function BufferStatus() {
             {rows.map((b) => {
               const fill = b.slots > 0 ? b.filled / b.slots : 0;
               return (
-                <tr key={b.name} data-buffer={b.name} data-written={b.written} data-rate={b.rate}>
+                <tr key={b.name} data-buffer={b.name} data-written={b.written} data-rate={active ? b.rate : 0}>
                   <th scope="row">{b.name}</th>
                   <td>
                     <div className="fill-bar" role="meter" aria-label={`${b.name} fill`} aria-valuemin={0} aria-valuemax={b.slots} aria-valuenow={b.filled} title={`${b.filled} of ${b.slots} slots in use`}>
@@ -46,11 +49,14 @@ export function BufferStatus() {
                   </td>
                   <td className="num">{formatCount(b.written)}</td>
                   <td className="num rate">
-                    <span>{formatRate(b.rate)}</span>
+                    <span>{active ? formatRate(b.rate) : '–'}</span>
                     <Sparkline values={history[b.name] ?? []} />
                   </td>
-                  <td className="num" title={`mean over the run: ${formatPercent(b.deadtime_mean)}`}>
-                    {formatPercent(b.deadtime)}
+                  <td
+                    className="num"
+                    title={active ? `mean over the run: ${formatPercent(b.deadtime_mean)}` : 'mean over the run'}
+                  >
+                    {formatPercent(active ? b.deadtime : b.deadtime_mean)}
                   </td>
                 </tr>
               );

@@ -95,6 +95,13 @@ describe('BufferStatus', () => {
     expect(rb1.querySelector('polyline')!.getAttribute('points')!.split(' ')).toHaveLength(2);
   });
 
+  it('shows no rate and the run\'s mean deadtime between runs', async () => {
+    m = await mount(<BufferStatus />, [idle(), running(), { type: 'status', seq: 3, status: status({ state: 'ended' }) }]);
+    const rb1 = m.container.querySelector('tr[data-buffer=RB_1]')!;
+    expect(rb1.querySelector('.rate span')!.textContent).toBe('–');
+    expect(rb1.textContent).toContain('4.0 %');
+  });
+
   it('shows every function thread and a failure in plain words', async () => {
     m = await mount(<BufferStatus />, [idle(), running()]);
     const fn = m.container.querySelector('[data-function=Fkt_2]')!;

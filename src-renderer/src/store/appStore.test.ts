@@ -129,9 +129,10 @@ describe('helpers', () => {
     expect(parseRunOption('abc', 'Run time')).toBeInstanceOf(Error);
   });
 
-  it('picks the observed waveform buffer first', () => {
+  it('picks the observed waveform buffer, else the last waveform buffer', () => {
     expect(defaultScopeBuffer(buffers)).toBe('RB_2');
-    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_1');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: b.name === 'RB_1' })))).toBe('RB_1');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_2');
     expect(defaultScopeBuffer([buffers[2]])).toBe('RB_3');
     expect(defaultScopeBuffer([])).toBeNull();
   });

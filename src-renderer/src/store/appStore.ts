@@ -62,10 +62,15 @@ export function parseRunOption(text: string, what: string): number | undefined |
   return n;
 }
 
-/** The buffer the oscilloscope shows first: an observed waveform buffer, else any waveform buffer. */
+/**
+ * The buffer the oscilloscope shows first: a waveform buffer some function
+ * observes, else the last waveform buffer declared — setups list buffers in
+ * data-flow order, so that is the most processed one (the muon setup's
+ * accepted double pulses rather than every raw trigger).
+ */
 export function defaultScopeBuffer(buffers: BufferInfo[]): string | null {
   const waves = buffers.filter((b) => b.samples > 1);
-  return (waves.find((b) => b.observed) ?? waves[0] ?? buffers[0])?.name ?? null;
+  return (waves.find((b) => b.observed) ?? waves.at(-1) ?? buffers[0])?.name ?? null;
 }
 
 /** The run state shown: the status report's, idle before any. */
