@@ -55,6 +55,8 @@ export class Circuit {
   private eventsOn = true;
   private deferred = new Set<Subscription>();
   private closed = false;
+  /** Reading is paused until the client takes its replies. */
+  private congested = false;
 
   constructor(
     private readonly socket: Socket,
@@ -85,7 +87,16 @@ export class Circuit {
     if (this.closed) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered < this.need) return;
+    this.process();
+  }
+
+  /**
+   * Handles every complete message buffered, unless the client is not reading
+   * its replies: then reading pauses (and what is buffered waits) until the
+   * socket drains, so that unread replies never pile up without bound.
+   */
+  private process(): void {
+    if (this.closed || this.congested || this.buffered < this.need) return;
     const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
     this.chunks = [];
     this.buffered = 0;
@@ -108,11 +119,17 @@ export class Circuit {
         }
         const payload = buf.subarray(off + h.headerSize, off + total);
         off += total;
+        this.need = 16;
         this.handle(h, payload);
+        if (this.socket.writableLength > HIGH_WATER) {
+          this.congested = true;
+          this.socket.pause();
+          break;
+        }
       }
     } catch (e) {
       // A bug of ours must not take the process down: drop this client.
-      this.fail(`internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.fail(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return;
     }
     if (this.closed) return;
@@ -120,10 +137,7 @@ export class Circuit {
       const rest = Buffer.from(buf.subarray(off));
       this.chunks = [rest];
       this.buffered = rest.length;
-    } else {
-      this.need = 16;
     }
-    if (this.socket.writableLength > HIGH_WATER) this.socket.pause();
   }
 
   private handle(h: Header, payload: Buffer): void {
@@ -310,8 +324,12 @@ export class Circuit {
 
   private onDrain(): void {
     if (this.closed) return;
-    this.socket.resume();
     if (this.eventsOn) this.flushDeferred();
+    if (this.congested && this.socket.writableLength <= HIGH_WATER) {
+      this.congested = false;
+      this.socket.resume();
+      this.process();
+    }
   }
 
   /** Tells the clients of this PV's channels that it is gone. */

@@ -209,6 +209,27 @@ describe('CA server robustness', () => {
     await c.echo();
   });
 
+  it('stops reading from a client that does not read its replies, and catches up when it does', async () => {
+    const { server, port } = await serve();
+    server.addPv({ name: 'R:BIG', type: 'double', count: 20_000, value: new Float64Array(20_000).fill(2) });
+    const c = await CaTestClient.connect(port);
+    sockets.push({ destroy: () => c.close() });
+    const big = (await c.create('R:BIG'))!;
+    let replies = 0;
+    c.onMessage((m) => {
+      if (m.command === Cmd.READ_NOTIFY) replies++;
+    });
+    c.socket.pause(); // the client stops reading
+    const N = 400; // 400 × 160 kB = 64 MB of replies asked for in one go
+    c.send(Buffer.concat(Array.from({ length: N }, (_, i) => encodeHeader(Cmd.READ_NOTIFY, 0, DbrBase.DOUBLE, 0, big.sid, 1000 + i))));
+    await new Promise((r) => setTimeout(r, 500));
+    // The server answered only what fits its send window, then waited.
+    expect(server.stats().bytesSent).toBeLessThan((N / 2) * 160_000);
+    await stillServes(port);
+    c.socket.resume();
+    await waitUntil(() => replies === N, 60_000);
+  });
+
   it('pauses monitors on EVENTS_OFF and sends the newest on EVENTS_ON', async () => {
     const { server, port } = await serve();
     const c = await CaTestClient.connect(port);
