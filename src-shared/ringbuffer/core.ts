@@ -6,7 +6,7 @@
 // `(a - b) | 0`, and a slot is `seq & mask` with a power-of-two slot count, so
 // wrap-around at 2^32 is invisible. Every cursor stays within `capacity` of
 // the claim cursor, which status() turns into a 63-bit count (see HALF).
-import { CTRL, DTYPE_ARRAY, SLOT, STATE_ABORTED, STATE_ENDED, type RingBufferLayout, type RingBufferOffsets, type TypedArray } from './layout';
+import { CTRL, DTYPE_ARRAY, SLOT, type RingBufferLayout, type RingBufferOffsets, type TypedArray } from './layout';
 
 const TWO_31 = 2 ** 31;
 
@@ -72,6 +72,7 @@ export class Core {
     return out;
   }
 
+  /** Index in ctrl of one of group g's words (CTRL.CURSOR, CTRL.RELEASED, CTRL.SKIPPED). */
   groupIndex(g: number, word: number): number {
     return CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + word;
   }
@@ -191,10 +192,6 @@ export class Core {
   seqCount(seq: number): number {
     const { raw, count } = this.claimCount();
     return count - ((raw - seq) | 0);
-  }
-
-  ended(): boolean {
-    return (Atomics.load(this.ctrl, CTRL.STATE) & (STATE_ENDED | STATE_ABORTED)) !== 0;
   }
 }
 
