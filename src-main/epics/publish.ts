@@ -95,7 +95,7 @@ export async function attachEpics(engine: EngineHandle, epicsConfig: EpicsConfig
   if (isParsed(epicsConfig)) config = epicsConfig;
   else {
     const parsed = parseEpicsSection(epicsConfig, { buffers, functions: functionList(options.functions) });
-    if (!parsed.config) throw new Error(`the epics section has errors:\n${parsed.problems.filter((p) => p.severity === 'error').map((p) => `  ${p.message}`).join('\n')}`);
+    if (!parsed.config) throw new Error(`the epics section has errors:\n${parsed.problems.filter((p) => p.severity === 'error').map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     config = parsed.config;
   }
   const prefix = config.prefix;
@@ -288,7 +288,7 @@ export async function maybeStartEpics(
 ): Promise<EpicsHandle | null> {
   if (setupEpicsSection === undefined || setupEpicsSection === null) return null;
   const parsed = parseEpicsSection(setupEpicsSection, { buffers: engine.buffers(), functions: functionList(options.functions) });
-  for (const p of parsed.problems) if (p.severity !== 'note') log(p.severity === 'error' ? 'error' : 'warn', `EPICS: ${p.message}`);
+  for (const p of parsed.problems) if (p.severity !== 'note') log(p.severity === 'error' ? 'error' : 'warn', `EPICS: ${p.path}: ${p.message}`);
   if (!parsed.config) {
     log('error', 'EPICS: not started because the epics section has errors.');
     return null;

@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cmd, CA_MINOR_VERSION, DbrBase, Eca, encodeHeader, encodeMessage, stringPayload } from './protocol';
+import { CaRepeater } from './repeater';
 import { CaServer } from './server';
 import { CaTestClient, parseAll, udpSearch } from './test-clients/ca-client';
 
@@ -291,6 +292,40 @@ describe('CA server robustness', () => {
     await waitUntil(() => c.closed);
     await server.start({ port });
     await stillServes(port);
+  });
+
+  it('sends beacons (version, port, sequence, address), and a repeater fans them out to registered clients', async () => {
+    // A registered client of our repeater; the server's beacons go to the repeater's port.
+    const probe = dgram.createSocket('udp4');
+    sockets.push({ destroy: () => probe.close() });
+    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+    const repeaterPort = await new Promise<number>((resolve) => {
+      const t = dgram.createSocket('udp4');
+      t.bind(0, () => {
+        const p = t.address().port;
+        t.close(() => resolve(p));
+      });
+    });
+    const repeater = new CaRepeater();
+    expect(await repeater.start(repeaterPort)).toBe(true);
+    expect(await new CaRepeater().start(repeaterPort)).toBe(false); // one per port
+    try {
+      const got: ReturnType<typeof parseAll> = [];
+      probe.on('message', (m) => got.push(...parseAll(m)));
+      probe.send(encodeHeader(Cmd.REPEATER_REGISTER, 0, 0, 0, 0, 0x7f000001), repeaterPort, '127.0.0.1');
+      await waitUntil(() => got.some((m) => m.command === Cmd.REPEATER_CONFIRM));
+      const server = new CaServer();
+      servers.push(server);
+      const { port } = await server.start({ port: 0, beaconAddresses: [`127.0.0.1:${repeaterPort}`] });
+      await waitUntil(() => got.filter((m) => m.command === Cmd.RSRV_IS_UP).length >= 3);
+      const beacons = got.filter((m) => m.command === Cmd.RSRV_IS_UP);
+      expect(beacons[0]).toMatchObject({ dataType: CA_MINOR_VERSION, count: port });
+      expect(beacons.slice(0, 3).map((b) => b.p1)).toEqual([0, 1, 2]);
+      // The beacon named no address (bound to all interfaces): the repeater fills in the sender's.
+      expect(beacons[0].p2).toBe(0x7f000001);
+    } finally {
+      await repeater.stop();
+    }
   });
 
   it('refuses a port that is taken, naming it', async () => {

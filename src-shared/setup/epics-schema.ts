@@ -3,7 +3,7 @@
 // and the CA publisher all use it.
 import { didYouMean } from './didyoumean';
 
-/** One problem in the epics section; `path` is a key path like "epics.pvs[2].field". */
+/** One problem in the epics section; `path` is a key path like "epics.pvs[2].field"; `message` reads after it ("epics.port: must be …"). */
 export interface EpicsProblem {
   severity: 'error' | 'warning' | 'note';
   message: string;
@@ -139,7 +139,7 @@ class Checker {
   problems: EpicsProblem[] = [];
 
   report(severity: EpicsProblem['severity'], path: string, message: string, code?: string, suggestion?: string): void {
-    this.problems.push({ severity, message: `${path}: ${message}`, path, ...(code ? { code } : {}), ...(suggestion ? { suggestion } : {}) });
+    this.problems.push({ severity, message, path, ...(code ? { code } : {}), ...(suggestion ? { suggestion } : {}) });
   }
 
   unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: string): void {
