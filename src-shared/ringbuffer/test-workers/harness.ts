@@ -46,3 +46,20 @@ export async function until(cond: () => boolean, what: string, guardMs = 120_000
 export function sharedInts(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * n));
 }
+
+/** Counters in 1..n that did not arrive exactly once, as "counter×times" (empty when all did). */
+export function notOnce(seen: Int32Array, n: number): string[] {
+  const wrong: string[] = [];
+  for (let c = 1; c <= n; c++) if (seen[c] !== 1 && wrong.length < 10) wrong.push(`${c}×${seen[c]}`);
+  if (seen[0] !== 0) wrong.push(`0×${seen[0]}`);
+  return wrong;
+}
+
+/** Sum of 1..n (mimoCoRB's check that every event arrived). */
+export const sum1to = (n: number) => (n * (n + 1)) / 2;
+
+/** Totals of count, sum of counters and bad events over the readers of one group. */
+export async function total(runs: { done: Promise<RoleResult> }[]): Promise<{ count: number; sum: number; bad: number }> {
+  const rs = await Promise.all(runs.map((r) => r.done));
+  return { count: rs.reduce((a, r) => a + r.count!, 0), sum: rs.reduce((a, r) => a + r.sum!, 0), bad: rs.reduce((a, r) => a + r.bad!, 0) };
+}
