@@ -8,7 +8,9 @@ import { computeOffsets, LIMITS } from '../ringbuffer/layout';
 import { parseDType } from './dtype';
 import { isRecord } from './merge';
 import { checkBuiltinParams } from './params';
-import { YamlSource, type Entry } from './source';
+import { findNode } from './edit';
+import { validateEpicsSection } from './epics-schema';
+import { YamlSource, parseKeyPath, type Entry } from './source';
 import type {
   Assign,
   AssignMode,
@@ -289,6 +291,18 @@ class SetupParser {
     }
 
     if (rb && fk) this.graph();
+    if (this.setup.epics) this.epicsSection();
+  }
+
+  /** The epics: section's own checks, pointed at the node each problem names (or the nearest one that exists). */
+  private epicsSection(): void {
+    const problems = validateEpicsSection(this.setup.epics, { buffers: this.setup.buffers, functions: this.setup.functions });
+    for (const p of problems) {
+      const path = parseKeyPath(p.path);
+      let node: Node | null = null;
+      for (let n = path.length; n > 0 && !node; n--) node = findNode(this.src.doc, path.slice(0, n))?.node ?? null;
+      this.report(p.severity, node, path, `${p.path}: ${p.message}`, p.code ?? 'epics', p.suggestion);
+    }
   }
 
   /**

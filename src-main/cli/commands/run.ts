@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import { loadEngine } from '../../engine/load';
+import { maybeStartEpics } from '../../epics';
 import { formatProblem } from './validate';
 
 const HELP = `Usage: ringscope run <setup.yaml> [options]
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   if (every instanceof Error) return fail(every.message);
   const plainEveryMs = (every ?? 10) * 1000;
 
-  const { engine, problems } = await loadEngine(args.positionals[0]);
+  const { engine, problems, loaded } = await loadEngine(args.positionals[0]);
   for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
   if (!engine) {
     const n = problems.filter((p) => p.severity === 'error').length;
@@ -133,11 +134,18 @@ export async function run(argv: string[]): Promise<number> {
   });
   rl.on('error', () => {});
 
+  const startOptions = { runevents: events, runtime: duration, outputDirectory: args.values.output };
+  // Live values as EPICS Channel Access PVs, when the setup's epics: section enables them.
+  const epics = await maybeStartEpics(engine, loaded.setup.epics, (level, message) => process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`), {
+    functions: loaded.functions,
+    startOptions,
+  });
   try {
-    await engine.start({ runevents: events, runtime: duration, outputDirectory: args.values.output });
+    await engine.start(startOptions);
   } catch (e) {
     rl.close();
     process.off('SIGINT', onSigint);
+    await epics?.stop();
     return fail((e as Error).message, 1);
   }
   process.stderr.write(`Run started: ${engine.status().run_directory}\n`);
@@ -149,6 +157,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stderr.write(summaryText(summary));
   if (args.values.json) process.stdout.write(JSON.stringify(summary) + '\n');
   await engine.close();
+  await epics?.stop();
   if (summary.end_reason === 'abort') return 3;
   return summary.end_reason === 'error' ? 1 : 0;
 }
