@@ -11,7 +11,7 @@ const bridge = createBridge();
 const { store, feed } = createAppStore(bridge);
 
 // For the benchmark and for poking around in the devtools console.
-(window as unknown as { __ringscope: unknown }).__ringscope = { store, frames: frameStats };
+(window as unknown as { __ringscope: unknown }).__ringscope = { store, feed, frames: frameStats };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

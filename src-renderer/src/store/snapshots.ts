@@ -9,12 +9,15 @@ export class SnapshotFeed {
   private version = 0;
   private taken = 0;
   private unacked = 0;
+  /** Snapshots received since the page loaded (for the benchmark). */
+  received = 0;
 
   constructor(private readonly send: (cmd: Command) => void) {}
 
   /** Stores a received snapshot (replacing any not yet drawn). */
   push(s: Snapshot): void {
     this.latest = s;
+    this.received += 1;
     this.version += 1;
     this.unacked += 1;
   }
