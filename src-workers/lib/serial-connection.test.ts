@@ -85,10 +85,12 @@ function connect<R>(path: string, decoder: LineDecoder | FrameDecoder, extra: Pa
   const c = new SerialConnection<R>({
     settings: settings(path),
     decoder: decoder as never,
-    factory: (s) => {
-      const p = new SerialPortMock({ ...s, autoOpen: false });
-      ports.push(p as unknown as PortLike);
-      return p as unknown as PortLike;
+    provider: {
+      create: (s) => {
+        const p = new SerialPortMock({ ...s, autoOpen: false });
+        ports.push(p as unknown as PortLike);
+        return p as unknown as PortLike;
+      },
     },
     describeError: async (p, err) => describeOpenError(p, err, { available: (await mock.list()).map((x: { path: string }) => x.path) }),
     onState: (s) => states.push(s),
@@ -153,7 +155,7 @@ describe('SerialConnection over the mock binding', () => {
     const c = new SerialConnection<number[]>({
       settings: settings('/dev/ARDUINO'),
       decoder: new LineDecoder({ values: 2 }),
-      factory: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike,
+      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike },
       retryMs: { first: 10, max: 40 },
       onState: (s) => states.push(s),
       log: (_l, m) => logs.push(m),
@@ -191,7 +193,7 @@ describe('SerialConnection over the mock binding', () => {
     const c = new SerialConnection<number[]>({
       settings: settings('/dev/GONE'),
       decoder: new LineDecoder({ values: 1 }),
-      factory: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike,
+      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike },
       retryMs: { first: 5, max: 10 },
     });
     await c.open();

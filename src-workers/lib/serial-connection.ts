@@ -1,10 +1,11 @@
 // One serial port kept open for a run: bytes go through a decoder into a queue
 // of records that the source takes one at a time. An unplugged device is
 // noticed (serialport's disconnect), shown as 'disconnected', and reopened with
-// backoff until it is back or the run stops. close() always closes the port:
-// terminating a worker thread with an open port crashes the process.
-import type { Decoder } from './serial-lines';
+// backoff until it is back or the run stops. close() always closes the port.
+// By default the port itself lives in a child process (serial-host.ts explains why).
 import { describeOpenError } from './serial-errors';
+import { SerialHost } from './serial-host';
+import type { Decoder } from './serial-lines';
 import { availablePaths } from './serial-ports';
 
 export type Parity = 'none' | 'even' | 'odd' | 'mark' | 'space';
@@ -29,15 +30,21 @@ export interface PortLike {
   removeAllListeners(): unknown;
 }
 
-/** Makes an unopened port (autoOpen false); tests pass one over a mock binding. */
-export type PortFactory = (settings: SerialSettings) => PortLike | Promise<PortLike>;
+/** Makes unopened ports (autoOpen false): the serial host by default; tests pass one over a mock binding. */
+export interface PortProvider {
+  create(settings: SerialSettings): PortLike | Promise<PortLike>;
+  /** Releases what the provider holds (the host process); called by close(). */
+  dispose?(): Promise<void>;
+  /** The ports the system lists (for "not found" messages). */
+  list?(): Promise<{ ports: { path: string }[] } | { error: string; code: string | null }>;
+}
 
 export type ConnectionState = 'idle' | 'connected' | 'disconnected' | 'closed';
 
 export interface ConnectionOptions<R> {
   settings: SerialSettings;
   decoder: Decoder<R>;
-  factory?: PortFactory;
+  provider?: PortProvider;
   /** Backoff between reopen attempts: first delay, doubling up to max (ms). */
   retryMs?: { first: number; max: number };
   /** Quiet time after which a frame waiting for the next sync word is accepted (ms). */
@@ -51,15 +58,21 @@ export interface ConnectionOptions<R> {
   describeError?: (path: string, err: unknown) => Promise<string>;
 }
 
-async function realFactory(settings: SerialSettings): Promise<PortLike> {
-  const { SerialPort } = await import('serialport');
-  return new SerialPort({ ...settings, autoOpen: false }) as unknown as PortLike;
-}
-
-async function defaultDescribe(path: string, err: unknown): Promise<string> {
+async function describeWith(provider: PortProvider, path: string, err: unknown): Promise<string> {
   let available: string[] = [];
   try {
-    available = await availablePaths();
+    const list = provider.list;
+    available = await availablePaths(
+      list
+        ? {
+            list: async () => {
+              const r = await list.call(provider);
+              if ('error' in r) throw Object.assign(new Error(r.error), { code: r.code ?? undefined });
+              return r.ports;
+            },
+          }
+        : {},
+    );
   } catch {
     // Listing is only a hint in the message.
   }
@@ -90,7 +103,7 @@ export class SerialConnection<R> {
   private delay: number;
   private opening: Promise<void> | null = null;
   private closing = false;
-  private readonly factory: PortFactory;
+  private readonly provider: PortProvider;
   private readonly retry: { first: number; max: number };
   private readonly quietMs: number;
   private readonly maxQueue: number;
@@ -109,13 +122,13 @@ export class SerialConnection<R> {
   lastOpenError = '';
 
   constructor(private readonly options: ConnectionOptions<R>) {
-    this.factory = options.factory ?? realFactory;
+    this.provider = options.provider ?? new SerialHost((m) => this.log('warn', m));
     this.retry = options.retryMs ?? { first: 200, max: 2000 };
     this.delay = this.retry.first;
     this.quietMs = options.quietMs ?? 50;
     this.maxQueue = options.maxQueue ?? 100_000;
     this.log = options.log ?? (() => {});
-    this.describe = options.describeError ?? defaultDescribe;
+    this.describe = options.describeError ?? ((path, err) => describeWith(this.provider, path, err));
   }
 
   get state(): ConnectionState {
@@ -174,6 +187,7 @@ export class SerialConnection<R> {
     const port = this.port;
     this.port = null;
     if (port) await closePort(port);
+    await this.provider.dispose?.();
     this.setState('closed');
     this.waiter?.(null);
   }
@@ -211,7 +225,7 @@ export class SerialConnection<R> {
   /** One open attempt; on success the port is wired and the state is 'connected'. */
   private attempt(): Promise<void> {
     const run = async () => {
-      const port = await this.factory(this.options.settings);
+      const port = await this.provider.create(this.options.settings);
       await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
       if (this.closing) {
         await closePort(port);

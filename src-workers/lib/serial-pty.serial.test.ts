@@ -4,6 +4,7 @@
 // link names).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +186,64 @@ describe('serial over a pty pair', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(`permission denied for serial port ${pair.a}: it belongs to group "uucp". Join it with \`sudo usermod -aG uucp $USER\`, then log out and back in.`);
+  });
+
+  it('a worker thread reading a port can be terminated: the process lives on and the port is closed', async () => {
+    const sub = join(dir, 'terminate');
+    await import('node:fs').then((fs) => fs.mkdirSync(sub, { recursive: true }));
+    pair = new PtyPair(sub);
+    await pair.start();
+    const worker = new Worker(new URL('../ts-bootstrap.mjs', import.meta.url), {
+      workerData: { __entry: new URL('../sources/fixtures/hold-port.ts', import.meta.url).href, path: pair.a },
+    });
+    const got: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => (m === 'open' ? resolve() : got.push(m)));
+      worker.once('error', reject);
+    });
+    writer = new PtyWriter(pair.b);
+    await writer.write('1\n2\n');
+    await waitFor(() => got.length === 2, 'data read in the worker');
+    await writer.write('3\n');
+    await worker.terminate();
+    // The port was held by the worker's serial host process: it closes the port once the worker is gone.
+    const free = async () => {
+      const c = new SerialConnection<number[]>({ settings: settings(pair.a), decoder: new LineDecoder({ values: 1 }) });
+      const ok = await c.open().then(() => true, () => false);
+      await c.close();
+      return ok;
+    };
+    const t0 = Date.now();
+    let ok = await free();
+    while (!ok && Date.now() - t0 < 10_000) ok = await free();
+    expect(ok).toBe(true);
+    expect(got.slice(0, 2)).toEqual([1, 2]);
+  });
+
+  it('notices every unplug, also when the hung-up tty reads as empty (ten cycles)', async () => {
+    // After the pty master goes, the slave may read 0 bytes forever instead of failing;
+    // serialport would spin on that without reporting a disconnect (the host turns it into EIO).
+    const sub = join(dir, 'cycles');
+    await import('node:fs').then((fs) => fs.mkdirSync(sub, { recursive: true }));
+    pair = new PtyPair(sub);
+    await pair.start();
+    const c = new SerialConnection<number[]>({ settings: settings(pair.a), decoder: new LineDecoder({ values: 1 }), retryMs: { first: 10, max: 50 } });
+    conn = c as SerialConnection<unknown>;
+    await c.open();
+    const got = drain(c);
+    for (let i = 1; i <= 10; i++) {
+      writer = new PtyWriter(pair.b);
+      await writer.write(`${i}\n`);
+      await waitFor(() => got.length === i, `line ${i}`);
+      await writer.exit();
+      writer = null;
+      await pair.stop();
+      await waitFor(() => c.state === 'disconnected', `disconnect ${i}`);
+      await pair.start();
+      await waitFor(() => c.state === 'connected', `reconnect ${i}`);
+    }
+    expect(got).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1]));
+    expect(c.disconnects).toBe(10);
+    expect(c.reconnects).toBe(10);
   });
 });
