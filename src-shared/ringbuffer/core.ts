@@ -199,7 +199,12 @@ const noop = () => {};
 
 /** Blocks the calling thread until ctrl[index] != value, a notify, or the timeout (ms). */
 export function blockSync(ctrl: Int32Array, index: number, value: number, timeoutMs: number): void {
-  Atomics.wait(ctrl, index, value, timeoutMs);
+  try {
+    Atomics.wait(ctrl, index, value, timeoutMs);
+  } catch (e) {
+    // Browsers forbid blocking on their main thread.
+    throw new Error(`ring buffer: this thread may not block (${e instanceof Error ? e.message : String(e)}); use acquireAsync/nextAsync here`);
+  }
 }
 
 /** Like blockSync, without blocking the event loop. */
