@@ -55,6 +55,8 @@ const commands: Record<CommandType, Command> = {
   set_param: { type: 'set_param', req: 5, function: 'Fkt_1', name: 'sleeptime', value: { nested: [1, 'two'] } },
   subscribe: { type: 'subscribe', req: 6, buffer: 'RB_2', hz: 30 },
   snapshot_ack: { type: 'snapshot_ack', count: 2 },
+  save_setup: { type: 'save_setup', req: 7, path: 'my/setup.yaml', text: '# kept\ntitle: x\n', from: 'examples/muon/setup.yaml', overwrite: false },
+  list_setups: { type: 'list_setups', req: 8 },
 };
 
 function snapshot(): Snapshot {
@@ -118,6 +120,8 @@ const events: Record<HostEventType, HostEvent> = {
     },
   },
   status: { type: 'status', seq: 8, status },
+  setup_list: { type: 'setup_list', examples: [{ title: 'Muon lifetime', path: 'examples/muon/setup.yaml' }], folder: '/srv', saveAnywhere: true },
+  setup_saved: { type: 'setup_saved', path: 'my/setup.yaml', text: 'title: x\n', problems: [], applied: true },
   snapshot: { type: 'snapshot', snapshot: snapshot() },
   histogram: {
     type: 'histogram',
@@ -151,6 +155,9 @@ describe('commands', () => {
     ['{"type":"subscribe","buffer":3}', '"buffer" must be a string or null'],
     ['{"type":"snapshot_ack","count":1.5}', '"count" must be a non-negative integer'],
     ['{"type":"pause","req":"a"}', '"req" must be a number'],
+    ['{"type":"open","path":"a.yaml","text":1}', '"text" must be a string'],
+    ['{"type":"save_setup","path":"a.yaml"}', '"text" must be a string'],
+    ['{"type":"save_setup","path":"a.yaml","text":"","overwrite":"yes"}', '"overwrite" must be true or false'],
   ])('rejects %s', (text, message) => {
     expect(() => decodeCommand(text)).toThrow(BridgeDecodeError);
     expect(() => decodeCommand(text)).toThrow(message);

@@ -82,7 +82,7 @@ export function toSampleArray(values: ArrayLike<number | bigint>, dtype: SampleT
 
 // -------------------------------------------------------------- JSON messages
 
-const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'set_param', 'subscribe', 'snapshot_ack']);
+const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups']);
 
 /** Encodes a command as JSON text. */
 export function encodeCommand(cmd: Command): string {
@@ -105,6 +105,10 @@ function needString(o: Record<string, unknown>, key: string): void {
   if (typeof o[key] !== 'string') throw new BridgeDecodeError(`"${key}" must be a string`);
 }
 
+function optString(o: Record<string, unknown>, key: string): void {
+  if (o[key] !== undefined && typeof o[key] !== 'string') throw new BridgeDecodeError(`"${key}" must be a string`);
+}
+
 /** Parses and checks a command received from a client; throws BridgeDecodeError naming what is wrong. */
 export function decodeCommand(text: string): Command {
   let o: unknown;
@@ -119,6 +123,13 @@ export function decodeCommand(text: string): Command {
   switch (o.type) {
     case 'open':
       needString(o, 'path');
+      optString(o, 'text');
+      break;
+    case 'save_setup':
+      needString(o, 'path');
+      needString(o, 'text');
+      optString(o, 'from');
+      if (o.overwrite !== undefined && typeof o.overwrite !== 'boolean') throw new BridgeDecodeError('"overwrite" must be true or false');
       break;
     case 'start':
       optNumber(o, 'runevents', true);

@@ -53,6 +53,22 @@ export interface SetupInfo {
   /** The setup's own run limits (0 = none), used when Start gives none. */
   runevents?: number;
   runtime?: number;
+  /** The setup's YAML text as the engine loaded it (absent when the host could not or may not read it). */
+  text?: string;
+  /** True when the engine runs text a page sent (unsaved edits) rather than the file at `path`. */
+  draft?: boolean;
+  /** True when the host refuses to save at `path` (shipped examples): Save As makes a copy. */
+  readOnly?: boolean;
+  /** Content of each config file the setup names, keyed by the name as written (for the editor's parameter origins). */
+  configs?: Record<string, unknown>;
+}
+
+/** A setup the host offers to open (its examples). */
+export interface SetupEntry {
+  title: string;
+  /** As `open` takes it (relative to the host's working folder when inside it). */
+  path: string;
+  description?: string;
 }
 
 /** A line of the run log. */
@@ -118,7 +134,16 @@ export type ControlPolicy = 'all';
 
 /** Commands, UI → host. `req` (optional) is echoed in the host's `ack`. */
 export type Command =
-  | { type: 'open'; req?: number; path: string }
+  /** Opens the setup at `path`; with `text`, the engine loads that text (unsaved edits) as if it were the file there. */
+  | { type: 'open'; req?: number; path: string; text?: string }
+  /**
+   * Writes `text` to `path` (a .yaml/.yml file) and, when no run is active, opens it. `from`: the path the
+   * text was opened from, so relative paths in it are rewritten for a new folder (Save As). Refused when
+   * another file exists at `path` unless `overwrite`.
+   */
+  | { type: 'save_setup'; req?: number; path: string; text: string; from?: string; overwrite?: boolean }
+  /** Asks for the setups the host offers (answered with `setup_list`). */
+  | { type: 'list_setups'; req?: number }
   | { type: 'start'; req?: number; runevents?: number; runtime?: number }
   | { type: 'pause'; req?: number }
   | { type: 'resume'; req?: number }
@@ -160,6 +185,10 @@ export type HostEvent =
   | { type: 'error'; message: string; function?: FunctionError }
   | { type: 'log'; line: LogLine }
   | { type: 'run_ended'; summary: RunSummary }
+  /** The answer to `list_setups`, to the asking client only. */
+  | { type: 'setup_list'; examples: SetupEntry[]; folder: string; saveAnywhere: boolean }
+  /** The answer to `save_setup`, to the saving client only (before its ack): the text as written and its problems. `applied`: the engine now runs it. */
+  | { type: 'setup_saved'; path: string; text: string; problems: SetupProblem[]; applied: boolean }
   /** The outcome of a command that carried `req`. */
   | { type: 'ack'; req: number; ok: boolean; message?: string };
 
