@@ -529,7 +529,8 @@ Functions:
   - Fkt_2: {file_name: modules/show, fkt_name: show, RB_assign: {RB_1: observe}}
 `;
     const { setup, problems } = parseSetup(text);
-    expect(problems.map((p) => p.code)).toEqual(['only-observed']);
+    // The epics: section's own validator notes that it is not enabled.
+    expect(problems.map((p) => p.code)).toEqual(['disabled', 'only-observed']);
     expect(setup).toMatchObject({
       title: 'Pulses',
       description: 'A test',
