@@ -58,6 +58,7 @@ export type WorkerMessage =
   | { type: 'error'; counter: number | null; message: string; stack?: string; policy: 'stop' | 'skip_event' }
   | { type: 'export'; path: string }
   | { type: 'extra'; values: Record<string, number | string> }
+  | { type: 'ready' }
   | { type: 'done'; ok: boolean };
 
 /** Engine → worker, on the params port. */

@@ -37,6 +37,7 @@ async function run(): Promise<void> {
   try {
     const fn = await resolveFunction(init);
     io = createIO(init);
+    post({ type: 'ready' });
     await fn(io);
     ok = !io.failed;
   } catch (e) {

@@ -34,6 +34,7 @@ interface Instance {
   worker: Worker;
   params: MessageChannel['port1'];
   state: FunctionState;
+  ready: boolean;
   done: boolean;
   exited: boolean;
   extra: Record<string, number | string>;
@@ -64,6 +65,9 @@ interface Run {
   finished: Promise<RunSummary>;
   resolveFinished: (s: RunSummary) => void;
   drainers: Promise<void>[];
+  /** Resolves when every instance is ready (or the run ended before). */
+  ready: Promise<void>;
+  resolveReady: () => void;
 }
 
 /** Where the worker entry lives: built JS next to the bundle, or the TypeScript source via the tsx bootstrap. */
@@ -187,6 +191,8 @@ export class Engine implements EngineHandle {
 
     let resolveFinished!: (s: RunSummary) => void;
     const finished = new Promise<RunSummary>((r) => (resolveFinished = r));
+    let resolveReady!: () => void;
+    const ready = new Promise<void>((r) => (resolveReady = r));
     const run: Run = {
       dir,
       started,
@@ -211,6 +217,8 @@ export class Engine implements EngineHandle {
       finished,
       resolveFinished,
       drainers: [],
+      ready,
+      resolveReady,
     };
     this.run = run;
     this.log('info', 'engine', `run started in ${dir} (runevents ${run.runevents || 'unlimited'}, runtime ${run.runtime ? `${run.runtime} s` : 'unlimited'})`);
@@ -246,7 +254,7 @@ export class Engine implements EngineHandle {
           transferList: [channel.port2],
           name: `${fn.name}#${i}`,
         });
-        const inst: Instance = { fn, index: i, worker, params: channel.port1, state: 'running', done: false, exited: false, extra: {}, statsOffset: slot * statsStride };
+        const inst: Instance = { fn, index: i, worker, params: channel.port1, state: 'starting', ready: false, done: false, exited: false, extra: {}, statsOffset: slot * statsStride };
         slot++;
         run.instances.push(inst);
         worker.on('message', (m: WorkerMessage) => this.onWorkerMessage(run, inst, m));
@@ -261,8 +269,18 @@ export class Engine implements EngineHandle {
         });
       }
     }
+    // Running, and the runtime clock, begin when every function has loaded its code and opened its buffers.
+    await Promise.race([ready, finished]);
+  }
+
+  private onInstanceReady(run: Run, inst: Instance): void {
+    inst.ready = true;
+    if (inst.state === 'starting') inst.state = 'running';
+    if (!run.instances.every((i) => i.ready) || run.endReason !== null) return;
+    run.startedAt = performance.now();
     this.armRuntime(run);
     this.setState('running');
+    run.resolveReady();
   }
 
   // ------------------------------------------------------------- control
@@ -402,6 +420,9 @@ export class Engine implements EngineHandle {
         break;
       case 'extra':
         Object.assign(inst.extra, m.values);
+        break;
+      case 'ready':
+        this.onInstanceReady(run, inst);
         break;
       case 'done':
         this.onInstanceDone(run, inst, m.ok);
