@@ -57,6 +57,8 @@ const commands: Record<CommandType, Command> = {
   snapshot_ack: { type: 'snapshot_ack', count: 2 },
   save_setup: { type: 'save_setup', req: 7, path: 'my/setup.yaml', text: '# kept\ntitle: x\n', from: 'examples/muon/setup.yaml', overwrite: false },
   list_setups: { type: 'list_setups', req: 8 },
+  histogram: { type: 'histogram', req: 9, id: 'main', spec: { buffer: 'RB_3', field: 'decay_time', bins: 60, range: [0, 15000], fit: { t_min: 400, t_max: 14000 } } },
+  strip: { type: 'strip', req: 10, buffer: 'RB_3', fields: ['decay_time'] },
 };
 
 function snapshot(): Snapshot {
@@ -125,7 +127,14 @@ const events: Record<HostEventType, HostEvent> = {
   snapshot: { type: 'snapshot', snapshot: snapshot() },
   histogram: {
     type: 'histogram',
-    histogram: { id: 'h1', buffer: 'RB_3', field: 'decay_time', range: [0, 15000], counts: [1, 2, 3], underflow: 0, overflow: 4, entries: 10 },
+    histogram: {
+      id: 'h1', buffer: 'RB_3', field: 'decay_time', range: [0, 15000], counts: [1, 2, 3], underflow: 0, overflow: 4, entries: 6, invalid: 0, events: 10,
+      complete: true, final: false, fit: { tau: 2190, sigma: 90, n: 6, t_min: 400, t_max: 14000, converged: true, partial: false, kept: 10 },
+    },
+  },
+  strip: {
+    type: 'strip',
+    strip: { buffer: 'RB_1', fields: ['cpu'], reset: false, buckets: [{ t: 1000, dt: 100, n: 2, min: [3], max: [null] }], latest: { t: 1050, values: [4] }, events: 2, final: false },
   },
   error: {
     type: 'error',

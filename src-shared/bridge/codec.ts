@@ -82,7 +82,7 @@ export function toSampleArray(values: ArrayLike<number | bigint>, dtype: SampleT
 
 // -------------------------------------------------------------- JSON messages
 
-const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups']);
+const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups', 'histogram', 'strip']);
 
 /** Encodes a command as JSON text. */
 export function encodeCommand(cmd: Command): string {
@@ -107,6 +107,26 @@ function needString(o: Record<string, unknown>, key: string): void {
 
 function optString(o: Record<string, unknown>, key: string): void {
   if (o[key] !== undefined && typeof o[key] !== 'string') throw new BridgeDecodeError(`"${key}" must be a string`);
+}
+
+// The shape of a histogram request; whether buffer, field and numbers make sense is the host's to say.
+function checkHistogramRequest(spec: unknown): void {
+  if (!isObject(spec)) throw new BridgeDecodeError('"spec" must be an object or null');
+  needString(spec, 'buffer');
+  needString(spec, 'field');
+  optNumber(spec, 'bins');
+  if (spec.bins === undefined) throw new BridgeDecodeError('"bins" is missing');
+  const r = spec.range;
+  if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new BridgeDecodeError('"range" must be [low, high] (two numbers)');
+  }
+  const fit = spec.fit;
+  if (fit === undefined || fit === null) return;
+  if (!isObject(fit)) throw new BridgeDecodeError('"fit" must be an object or null');
+  for (const k of ['t_min', 't_max']) {
+    if (typeof fit[k] !== 'number' || !Number.isFinite(fit[k])) throw new BridgeDecodeError(`"fit.${k}" must be a number`);
+  }
+  if (fit.background !== undefined && typeof fit.background !== 'boolean') throw new BridgeDecodeError('"fit.background" must be true or false');
 }
 
 /** Parses and checks a command received from a client; throws BridgeDecodeError naming what is wrong. */
@@ -147,6 +167,16 @@ export function decodeCommand(text: string): Command {
     case 'snapshot_ack':
       if (typeof o.count !== 'number' || !Number.isInteger(o.count) || o.count < 0) {
         throw new BridgeDecodeError('"count" must be a non-negative integer');
+      }
+      break;
+    case 'histogram':
+      needString(o, 'id');
+      if (o.spec !== null) checkHistogramRequest(o.spec);
+      break;
+    case 'strip':
+      if (o.buffer !== null && typeof o.buffer !== 'string') throw new BridgeDecodeError('"buffer" must be a string or null');
+      if (o.fields !== undefined && !(Array.isArray(o.fields) && o.fields.every((f) => typeof f === 'string'))) {
+        throw new BridgeDecodeError('"fields" must be a list of field names');
       }
       break;
   }

@@ -114,7 +114,51 @@ export interface Snapshot {
   fields: SnapshotField[];
 }
 
-/** Histogram bin contents (reserved for the histogram issue; the engine fills every event in). */
+/** Histogram updates per second a host sends at most (bins change slowly; the fit needs no more). */
+export const HISTOGRAM_HZ = 4;
+
+/** Width in ms of the finest strip-chart buckets (min/max of every event in it). */
+export const STRIP_BUCKET_MS = 100;
+
+/** Most bins a histogram may have. */
+export const MAX_HISTOGRAM_BINS = 10_000;
+
+/** The unbinned exponential fit of a histogram's values in [t_min, t_max] (src-shared/fit). */
+export interface HistogramFitSpec {
+  t_min: number;
+  t_max: number;
+  /** Fit a flat background fraction too. */
+  background?: boolean;
+}
+
+/** What a histogram shows: a field of a scalar buffer (samples = 1), its binning, an optional fit. */
+export interface HistogramRequest {
+  buffer: string;
+  field: string;
+  bins: number;
+  /** Lower edge of the first bin and upper edge of the last. */
+  range: [number, number];
+  fit?: HistogramFitSpec | null;
+}
+
+/** A fit result as it travels (LifetimeFit of src-shared/fit); non-finite numbers travel as null. */
+export interface HistogramFitResult {
+  tau: number | null;
+  sigma: number | null;
+  /** Values inside [t_min, t_max] that the fit used. */
+  n: number;
+  t_min: number;
+  t_max: number;
+  converged: boolean;
+  message?: string;
+  background_fraction?: number | null;
+  background_sigma?: number | null;
+  /** True when older values were no longer kept: the fit used the newest `kept` values only. */
+  partial: boolean;
+  kept: number;
+}
+
+/** A histogram's contents, counted by the engine's `histogram` reader group from every event (never from snapshots). */
 export interface HistogramUpdate {
   id: string;
   buffer: string;
@@ -124,7 +168,54 @@ export interface HistogramUpdate {
   counts: number[];
   underflow: number;
   overflow: number;
+  /** Values in range (the sum of counts). */
   entries: number;
+  /** NaN values (counted nowhere else). */
+  invalid: number;
+  /** Events counted: entries + underflow + overflow + invalid. */
+  events: number;
+  /** True when every event of the buffer in this run is counted (false after counting restarted). */
+  complete: boolean;
+  /** True once the run has ended and its last event is counted. */
+  final: boolean;
+  fit: HistogramFitResult | null;
+  /** Why the counts are not simply "every event of this run" (counting restarted, no reader …). */
+  note?: string;
+}
+
+/** Min and max of every field over the events of one time bucket (from every event, not snapshots). */
+export interface StripBucket {
+  /** Bucket start: ms since the epoch, from the events' timestamps. */
+  t: number;
+  /** Bucket width in ms. */
+  dt: number;
+  /** Events in the bucket. */
+  n: number;
+  /** Per field in StripUpdate.fields order; null where the bucket has no finite value. */
+  min: (number | null)[];
+  max: (number | null)[];
+}
+
+/** A strip-chart history: tiers of buckets, finest first (see src-shared/analysis/strip.ts). */
+export interface StripHistoryData {
+  fields: string[];
+  tiers: { width: number; span: number | null; buckets: StripBucket[] }[];
+}
+
+/** Strip-chart data of a scalar buffer: the history on subscribe or a new run (`reset`), then new finest buckets. */
+export interface StripUpdate {
+  buffer: string;
+  fields: string[];
+  /** True: replaces what the client holds (`history` carries it). */
+  reset: boolean;
+  history?: StripHistoryData;
+  /** New buckets of STRIP_BUCKET_MS, in time order (a bucket may continue one sent before: merge same `t`). */
+  buckets: StripBucket[];
+  /** The newest event: its timestamp and values (null: not finite). */
+  latest: { t: number; values: (number | null)[] } | null;
+  /** Events of the buffer read this run. */
+  events: number;
+  final: boolean;
 }
 
 /** Who may send run-control commands; browser mode lets every connected page control. */
@@ -152,7 +243,11 @@ export type Command =
   /** Snapshots of `buffer` (null: none) at most `hz` per second (capped by the host). */
   | { type: 'subscribe'; req?: number; buffer: string | null; hz?: number }
   /** The client consumed `count` snapshots; the host may send that many more. */
-  | { type: 'snapshot_ack'; count: number };
+  | { type: 'snapshot_ack'; count: number }
+  /** Sets this client's histogram `id` (spec null removes it); `histogram` events follow at most HISTOGRAM_HZ. */
+  | { type: 'histogram'; req?: number; id: string; spec: HistogramRequest | null }
+  /** Strip-chart data of a scalar buffer (null: none), of `fields` (default all): a reset `strip` event, then updates. */
+  | { type: 'strip'; req?: number; buffer: string | null; fields?: string[] };
 
 export type CommandType = Command['type'];
 
@@ -181,6 +276,7 @@ export type HostEvent =
   | { type: 'status'; seq: number; status: StatusReport }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'histogram'; histogram: HistogramUpdate }
+  | { type: 'strip'; strip: StripUpdate }
   /** Something went wrong that the user should read; `function` for a failed worker function. */
   | { type: 'error'; message: string; function?: FunctionError }
   | { type: 'log'; line: LogLine }
@@ -189,8 +285,8 @@ export type HostEvent =
   | { type: 'setup_list'; examples: SetupEntry[]; folder: string; saveAnywhere: boolean }
   /** The answer to `save_setup`, to the saving client only (before its ack): the text as written and its problems. `applied`: the engine now runs it. */
   | { type: 'setup_saved'; path: string; text: string; problems: SetupProblem[]; applied: boolean }
-  /** The outcome of a command that carried `req`. */
-  | { type: 'ack'; req: number; ok: boolean; message?: string };
+  /** The outcome of a command that carried `req`; `code` names a refusal the page may act on ('exists': save_setup would replace another file). */
+  | { type: 'ack'; req: number; ok: boolean; message?: string; code?: string };
 
 export type HostEventType = HostEvent['type'];
 
