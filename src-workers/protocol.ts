@@ -48,6 +48,8 @@ export interface WorkerInit {
   stats: SharedArrayBuffer;
   statsOffset: number;
   runDirectory: string;
+  /** The setup file's folder: relative paths in parameters start here. */
+  setupDirectory: string;
   /** Port on which the engine sends parameter changes. */
   params: MessagePort;
 }

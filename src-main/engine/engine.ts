@@ -1,7 +1,7 @@
 // The engine: turns a run plan into ring buffers and worker threads, runs the
 // state machine, reports status and writes the run directory. Plain Node.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RingBuffer, type RingBufferLayout } from '../../src-shared/ringbuffer';
 import type {
@@ -247,6 +247,7 @@ export class Engine implements EngineHandle {
           stats: stats.buffer as SharedArrayBuffer,
           statsOffset: slot * statsStride,
           runDirectory: dir,
+          setupDirectory: dirname(this.plan.setupPath),
           params: channel.port2,
         };
         const worker = new Worker(entry.file, {

@@ -49,6 +49,8 @@ export interface FunctionIO {
   signal: AbortSignal;
   /** The run directory; exports go here. */
   runDirectory: string;
+  /** The setup file's folder: resolve relative paths in parameters against it. */
+  setupDirectory: string;
   /** Registers a handler for a parameter changed while running. */
   onParam(name: string, fn: (value: unknown) => void): void;
   /** Calls fill(event) for each free slot of the first writer until it returns false or the run stops. */
@@ -256,6 +258,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     log,
     signal: abort.signal,
     runDirectory: init.runDirectory,
+    setupDirectory: init.setupDirectory,
     get stopping() {
       return stopping();
     },

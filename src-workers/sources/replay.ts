@@ -67,7 +67,7 @@ export class PaceSchedule {
 }
 
 export default async function replay(io: FunctionIO): Promise<void> {
-  const path = resolveReplayFile(String(io.config.file ?? ''));
+  const path = resolveReplayFile(String(io.config.file ?? ''), io.setupDirectory);
   const schedule = new PaceSchedule(paceOf(io.config));
   const { layout } = writerLayout(io, 'sources/replay');
   // A file that does not fit the buffer ends the run here, naming the columns.
