@@ -38,7 +38,7 @@ export function inProcessHost<P>(wrap: (port: P) => PortLike, opts: Omit<EngineH
     // Nothing to kill in our own process: abort the run (files closed as they are) and let go of it.
     kill: () => {
       host.fatal(new Error('The engine was stopped by the user.'));
-      end(null);
+      queueMicrotask(() => end(null));
     },
   };
 }

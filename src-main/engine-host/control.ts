@@ -34,7 +34,7 @@ export type MainToHost =
 export type HostToMain =
   | { type: 'ready'; pid: number }
   /** Something broke beyond recovery; the host aborts any run and exits. */
-  | { type: 'fatal'; message: string }
+  | { type: 'fatal'; message: string; stack?: string }
   /** Shut down as asked; the process exits next. */
   | { type: 'closed' };
 

@@ -31,18 +31,22 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
   let host: BridgeHost | null = null;
   let output: OutputConfig = { directory: null, readOnlyRoots: [], fallback: null };
   let exiting = false;
+  const attached = new Set<() => void>();
 
   const exit = (code: number) => {
     if (exiting) return;
     exiting = true;
+    // Clients see their ports close, as when a process ends (it matters when the host runs in main).
+    for (const detach of attached) detach();
+    attached.clear();
     // Let the last control message leave before the process goes.
     setImmediate(() => opts.exit(code));
   };
 
   const fatal = (err: unknown) => {
-    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     try {
-      channel.post({ type: 'fatal', message });
+      channel.post({ type: 'fatal', message, stack: err instanceof Error ? err.stack : undefined });
     } catch {
       // main is gone; nothing to tell
     }
@@ -75,7 +79,9 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
             port.close();
             return;
           }
-          attachPort(host, port);
+          const detach = attachPort(host, port);
+          attached.add(detach);
+          port.onClose(() => attached.delete(detach));
           break;
         }
         case 'configure':

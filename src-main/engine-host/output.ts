@@ -35,8 +35,8 @@ export function withOutputFolder(engine: EngineHandle, config: () => OutputConfi
 
 /** Wraps a loader so every engine it creates writes where `config()` says at each Start. */
 export function loaderWithOutputFolder(load: EngineLoader, config: () => OutputConfig): EngineLoader {
-  return async (setupPath) => {
-    const r = await load(setupPath);
+  return async (setupPath, text) => {
+    const r = text === undefined ? await load(setupPath) : await load(setupPath, text);
     return { ...r, engine: r.engine ? withOutputFolder(r.engine, config) : null };
   };
 }
