@@ -1,7 +1,7 @@
 // From a setup file to a ready Engine: load and validate (src-main/setup), then plan.
 import { basename, dirname, extname } from 'node:path';
 import type { Problem } from '../../src-shared/setup/types';
-import { loadSetup, type LoadedSetup } from '../setup';
+import { loadSetup, resolveSetup, SetupFile, type LoadedSetup } from '../setup';
 import { Engine } from './engine';
 import type { RunPlan } from './plan';
 
@@ -38,9 +38,12 @@ export function planFromSetup(loaded: LoadedSetup): RunPlan {
   };
 }
 
-/** Loads a setup; the engine is null when any error stands (every problem is returned either way). */
-export async function loadEngine(setupPath: string): Promise<{ engine: Engine | null; problems: Problem[]; loaded: LoadedSetup }> {
-  const loaded = await loadSetup(setupPath);
+/**
+ * Loads a setup; the engine is null when any error stands (every problem is returned either way).
+ * With `text`, that text is loaded as if it were the file at setupPath (the editor's unsaved edits).
+ */
+export async function loadEngine(setupPath: string, text?: string): Promise<{ engine: Engine | null; problems: Problem[]; loaded: LoadedSetup }> {
+  const loaded = text === undefined ? await loadSetup(setupPath) : await resolveSetup(new SetupFile(setupPath, text));
   if (!loaded.ok) return { engine: null, problems: loaded.problems, loaded };
   return { engine: new Engine(planFromSetup(loaded)), problems: loaded.problems, loaded };
 }

@@ -7,9 +7,7 @@
 // Control policy: every attached client may control the run (documented in
 // the README); commands that change the run are serialised, so two pages
 // pressing Start at once start one run and the second gets a clear refusal.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { normaliseDtype, sampleTypeOf, toSampleArray } from '../../src-shared/bridge/codec';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
 import type {
@@ -25,6 +23,7 @@ import type {
 import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from '../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
+import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
 
 /** What a loader tells about the setup besides its engine (all optional). */
 export interface SetupAbout {
@@ -34,8 +33,8 @@ export interface SetupAbout {
   runtime?: number;
 }
 
-/** Loads a setup: an engine when no error stands, and every validation problem. */
-export type EngineLoader = (setupPath: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[]; about?: SetupAbout }>;
+/** Loads a setup (with `text`: that text as if it were the file at setupPath): an engine when no error stands, and every validation problem. */
+export type EngineLoader = (setupPath: string, text?: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[]; about?: SetupAbout }>;
 
 /** One connected UI, as the host sees it. */
 export interface HostClient {
@@ -54,8 +53,14 @@ export interface BridgeHostOptions {
   outputDirectory?: string;
   /** Folder that relative setup paths are resolved against and shown relative to. */
   cwd?: string;
-  /** Checked before a setup is loaded: problems returned here refuse it. */
-  admit?: (setupPath: string) => SetupProblem[] | Promise<SetupProblem[]>;
+  /** Checked before a setup is loaded (with the page's text when it sent one): problems returned here refuse it. */
+  admit?: (setupPath: string, text?: string) => SetupProblem[] | Promise<SetupProblem[]>;
+  /** The example setups offered to pages (`list_setups`). */
+  examplesDir?: string | null;
+  /** Folders pages may save setups into (undefined: anywhere this process may write). */
+  saveRoots?: string[];
+  /** Folders never written by save_setup (the shipped examples). */
+  readOnlyRoots?: string[];
   /** Milliseconds clock for snapshot pacing (tests inject one). */
   now?: () => number;
 }
@@ -114,9 +119,9 @@ export class BridgeHost {
     return this.state;
   }
 
-  /** Opens a setup for every client (the previous engine is closed); refused while a run is active. */
-  open(path: string): Promise<SetupInfo> {
-    return this.serial(() => this.doOpen(path));
+  /** Opens a setup for every client (the previous engine is closed); refused while a run is active. With `text`, the engine runs that text (unsaved edits) as the file at `path`. */
+  open(path: string, text?: string): Promise<SetupInfo> {
+    return this.serial(() => this.doOpen(path, text));
   }
 
   /** Attaches a client: it receives hello now and every broadcast from then on. */
@@ -178,7 +183,18 @@ export class BridgeHost {
     try {
       switch (cmd.type) {
         case 'open':
-          await this.open(cmd.path);
+          await this.open(cmd.path, cmd.text);
+          break;
+        case 'save_setup':
+          await this.serial(() => this.doSave(st, cmd.path, cmd.text, cmd.from, cmd.overwrite === true));
+          break;
+        case 'list_setups':
+          st.client.send({
+            type: 'setup_list',
+            examples: listExampleSetups(this.opts.examplesDir, (abs) => this.displayPath(abs)),
+            folder: this.cwd,
+            saveAnywhere: this.opts.saveRoots === undefined,
+          });
           break;
         case 'start':
           await this.serial(() => this.doStart(cmd.runevents, cmd.runtime));
@@ -212,7 +228,8 @@ export class BridgeHost {
       if (req !== undefined) st.client.send({ type: 'ack', req, ok: true });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (req !== undefined) st.client.send({ type: 'ack', req, ok: false, message });
+      const code = err instanceof SaveRefused ? err.code : undefined;
+      if (req !== undefined) st.client.send({ type: 'ack', req, ok: false, message, ...(code ? { code } : {}) });
       else st.client.send({ type: 'error', message });
     }
   }
@@ -235,7 +252,32 @@ export class BridgeHost {
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
   }
 
-  private async doOpen(path: string): Promise<SetupInfo> {
+  // Writes a page's setup text; opens it when no run is active (a running run is never changed under its feet).
+  private async doSave(st: ClientState, path: string, text: string, from: string | undefined, overwrite: boolean): Promise<void> {
+    if (this.closed) throw new Error('The server is shutting down.');
+    const abs = resolve(this.cwd, path);
+    const fromAbs = from !== undefined ? resolve(this.cwd, from) : undefined;
+    const written = await writeSetup({ abs, text, fromAbs, overwrite }, { saveRoots: this.opts.saveRoots, readOnlyRoots: this.opts.readOnlyRoots });
+    const shown = this.displayPath(abs);
+    if (this.engine && isActive(this.engine.state)) {
+      let problems: SetupProblem[];
+      try {
+        problems = await checkSetupText(abs, written, shown);
+      } catch (err) {
+        problems = [{ severity: 'error', message: `Could not check the setup: ${err instanceof Error ? err.message : String(err)}`, file: shown }];
+      }
+      st.client.send({ type: 'setup_saved', path: shown, text: written, problems: problems.map((p) => this.relativeFile(p)), applied: false });
+      return;
+    }
+    const info = await this.doOpen(abs);
+    st.client.send({ type: 'setup_saved', path: info.path, text: written, problems: info.problems, applied: true });
+  }
+
+  private relativeFile(p: SetupProblem): SetupProblem {
+    return p.file ? { ...p, file: this.displayPath(resolve(this.cwd, p.file)) } : p;
+  }
+
+  private async doOpen(path: string, draft?: string): Promise<SetupInfo> {
     if (this.closed) throw new Error('The server is shutting down.');
     if (this.engine && isActive(this.engine.state)) {
       throw new Error('Stop the run before opening another setup.');
@@ -245,12 +287,14 @@ export class BridgeHost {
     let problems: SetupProblem[] = [];
     let engine: EngineHandle | null = null;
     let about: SetupAbout = {};
-    const refused = (await this.opts.admit?.(abs)) ?? [];
+    const refused = (await this.opts.admit?.(abs, draft)) ?? [];
+    const onDisk = readSetupText(abs);
+    const text = refused.length > 0 ? undefined : (draft ?? onDisk);
     if (refused.length > 0) {
       problems = refused;
     } else {
       try {
-        const r = await this.opts.load(abs);
+        const r = draft === undefined ? await this.opts.load(abs) : await this.opts.load(abs, draft);
         ({ engine, problems } = r);
         about = r.about ?? {};
       } catch (err) {
@@ -258,10 +302,18 @@ export class BridgeHost {
       }
     }
     // Problems name files as the page should show them: relative to where the server runs.
-    problems = problems.map((p) => (p.file ? { ...p, file: this.displayPath(resolve(this.cwd, p.file)) } : p));
-    const meta = { ...readTitle(abs), ...definedOnly(about) };
+    problems = problems.map((p) => this.relativeFile(p));
+    const meta = { ...setupTitle(text), ...definedOnly(about) };
     const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => ({ ...b })) : [];
-    this.setup = { path: this.displayPath(abs), ...meta, buffers, problems, runnable: engine !== null };
+    // The editor's view of the setup: its text and its config files, only when admitted.
+    const editing: Partial<SetupInfo> = {};
+    if (text !== undefined) {
+      editing.text = text;
+      editing.draft = draft !== undefined && draft !== onDisk;
+      editing.configs = safeConfigs(abs, text, this.opts.admit !== undefined);
+    }
+    if (isReadOnly(abs, { readOnlyRoots: this.opts.readOnlyRoots })) editing.readOnly = true;
+    this.setup = { path: this.displayPath(abs), ...meta, buffers, problems, runnable: engine !== null, ...editing };
     this.bufferInfo = new Map(buffers.map((b) => [b.name, b]));
     this.engine = engine;
     this.lastRun = null;
@@ -390,13 +442,9 @@ export function toSnapshot(es: EventSnapshot, info: BufferInfo | undefined): Sna
   return { buffer: es.buffer, seq: es.seq, counter: es.counter, timestamp: es.timestamp, deadtime: es.deadtime, fields };
 }
 
-function readTitle(abs: string): { title?: string; description?: string } {
+function safeConfigs(abs: string, text: string, confined: boolean): Record<string, unknown> {
   try {
-    const doc = parseYaml(readFileSync(abs, 'utf8')) as Record<string, unknown> | null;
-    const out: { title?: string; description?: string } = {};
-    if (doc && typeof doc.title === 'string') out.title = doc.title;
-    if (doc && typeof doc.description === 'string') out.description = doc.description;
-    return out;
+    return readConfigs(abs, text, confined);
   } catch {
     return {};
   }

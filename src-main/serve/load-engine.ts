@@ -2,9 +2,9 @@
 import { loadEngine as load } from '../engine/load';
 import type { EngineLoader } from './host';
 
-/** Loads a setup with the engine's loader, passing on its title and run limits. */
-export const loadEngine: EngineLoader = async (setupPath) => {
-  const { engine, problems, loaded } = await load(setupPath);
+/** Loads a setup (or a page's unsaved text for it) with the engine's loader, passing on its title and run limits. */
+export const loadEngine: EngineLoader = async (setupPath, text) => {
+  const { engine, problems, loaded } = await load(setupPath, text);
   const s = loaded.setup as { title?: unknown; description?: unknown } | undefined;
   return {
     engine,

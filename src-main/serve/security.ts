@@ -64,8 +64,9 @@ const MODULE_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts'];
  * Problems that refuse a setup for a server reachable from other machines:
  * the setup must lie inside one of `roots`, and every user module it loads
  * (`file_name` other than `builtin:…`) inside the setup's own folder tree.
+ * `text`: the setup's content when a page sent it (unsaved edits) instead of the file's.
  */
-export function checkSetupConfinement(setupPath: string, roots: string[]): SetupProblem[] {
+export function checkSetupConfinement(setupPath: string, roots: string[], text?: string): SetupProblem[] {
   const file = real(setupPath);
   const realRoots = roots.map(real);
   if (!realRoots.some((r) => inside(file, r))) {
@@ -77,11 +78,12 @@ export function checkSetupConfinement(setupPath: string, roots: string[]): Setup
       },
     ];
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return []; // the engine reports a missing or unreadable file itself
+  if (text === undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return []; // the engine reports a missing or unreadable file itself
+    }
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });

@@ -22,10 +22,14 @@ Options:
   --host H       address to listen on (default 127.0.0.1: this machine only).
                  Any other address (e.g. 0.0.0.0) requires the access token
                  printed at start, and only setups inside the current folder or
-                 the examples whose modules lie in their own folder are opened.
+                 the examples whose modules lie in their own folder are opened,
+                 and pages save setups only inside the current folder.
   --hz N         waveform snapshots per second per page (default ${DEFAULT_DISPLAY_HZ})
   --output DIR   where run directories go (overrides the setup's output_directory)
   -h, --help     show this help
+
+The window's setup editor opens the examples, edits and saves setups (.yaml
+files; the shipped examples are read-only: Save As makes a copy).
 
 Ctrl-C stops a running run gracefully (everything buffered is written) and
 exits; a second Ctrl-C aborts the run.
@@ -93,7 +97,12 @@ export async function serve(argv: string[]): Promise<number> {
     host: 'serve',
     maxHz: hz,
     outputDirectory: args.values.output !== undefined ? resolve(args.values.output) : undefined,
-    admit: local ? undefined : (path) => checkSetupConfinement(path, roots),
+    admit: local ? undefined : (path, text) => checkSetupConfinement(path, roots, text),
+    // The setup editor: examples to open; saving anywhere on this machine's own loopback
+    // page, only inside the current folder for pages from elsewhere; the examples stay as shipped.
+    examplesDir: examplesDir(),
+    saveRoots: local ? undefined : [process.cwd()],
+    readOnlyRoots: [examplesDir()].filter((r): r is string => r !== null),
   });
 
   let server;
