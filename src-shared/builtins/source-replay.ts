@@ -12,7 +12,7 @@ export const SOURCE_REPLAY: BuiltinSpec = {
       name: 'file',
       type: 'string',
       default: '',
-      help: 'The export to replay: a .parquet or .csv file, or a run directory holding exactly one of them. Relative paths start at the setup file's folder.',
+      help: 'The export to replay: a .parquet or .csv file, or a run directory holding exactly one of them. Relative paths start at the folder of the setup file.',
     },
     {
       name: 'pace',
