@@ -43,10 +43,20 @@ async function loadScenarios(): Promise<Scenario[]> {
   const files = readdirSync(dir).filter((f) => /\.(ts|mjs|js)$/.test(f) && !/\.test\./.test(f) && !f.endsWith('.d.ts'));
   const out: Scenario[] = [];
   for (const f of files) {
-    const mod = (await import(new URL(f, dir).href)) as { scenario?: Scenario; default?: Scenario };
-    const s = mod.scenario ?? mod.default;
-    if (!s || typeof s.run !== 'function') throw new Error(`bench/scenarios/${f} exports no scenario`);
-    out.push(s);
+    let s: Scenario | undefined;
+    let problem = '';
+    try {
+      const mod = (await import(new URL(f, dir).href)) as { scenario?: Scenario; default?: Scenario };
+      s = mod.scenario ?? mod.default;
+      if (!s || typeof s.run !== 'function') problem = `bench/scenarios/${f} exports no scenario`;
+    } catch (e) {
+      problem = `bench/scenarios/${f} failed to load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+    }
+    if (problem) {
+      // A file that does not load still gets a row (id from its name), so the others run.
+      const id = f.replace(/[-.].*$/, '');
+      out.push({ id, title: f, run: () => Promise.reject(new Error(problem)) });
+    } else out.push(s!);
   }
   return out.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
