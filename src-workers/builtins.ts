@@ -12,6 +12,8 @@ const BUILTIN_MODULES: Record<string, Loader> = {
   'filters/lifetime': () => import('./filters/lifetime'),
   'sinks/csv': () => import('./sinks/csv'),
   'sinks/parquet': () => import('./sinks/parquet'),
+  // The engine's histogram reader (src-main/engine/histograms.ts); setups cannot name it (not in the catalog).
+  'internal/histogram': () => import('./internal/histogram'),
 };
 
 /** The ids of all built-in functions. */

@@ -1,5 +1,6 @@
 // The engine's public face, as hosts (CLI, web-mode server, Electron utility
 // process, tests) use it. The implementation is src-main/engine/engine.ts.
+import type { HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
 import type { FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 
 /** A copy of the newest committed event of an observed buffer (never torn). */
@@ -21,6 +22,18 @@ export interface StartOptions {
   runtime?: number;
   /** Overrides the setup's output_directory. */
   outputDirectory?: string;
+  /**
+   * Histogram readers: a reader group `histogram` and a thread that counts every event, for
+   * histograms and strip charts (true: every scalar buffer; a list: those buffers). Hosts with
+   * a window ask for it; the CLI does not, and pays nothing.
+   */
+  histograms?: boolean | string[];
+}
+
+/** A histogram a host watches; change it any time (re-binned from kept values where they cover the run). */
+export interface HistogramSubscription {
+  set(request: HistogramRequest): void;
+  close(): void;
 }
 
 export interface LogLine {
@@ -80,4 +93,12 @@ export interface EngineHandle {
   observe(buffer: string, hz: number, listener: (snapshot: EventSnapshot) => void): Unsubscribe;
   /** Ends any run (graceful stop) and frees the buffers. */
   close(): Promise<void>;
+  /**
+   * A histogram of a scalar buffer's field, counted from every event by the run's histogram reader
+   * (runs started with `histograms`); updates at most HISTOGRAM_HZ, the last with `final`. Throws for
+   * a request that makes no sense (unknown buffer or field, bad bins or range).
+   */
+  histogram?(request: HistogramRequest, listener: (update: HistogramUpdate) => void): HistogramSubscription;
+  /** Strip-chart buckets of a scalar buffer (all fields, or the named ones): the history at once, then new buckets. */
+  strip?(buffer: string, fields: string[] | null, listener: (update: StripUpdate) => void): Unsubscribe;
 }

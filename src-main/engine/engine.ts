@@ -15,8 +15,10 @@ import type {
   StatusReport,
 } from '../../src-shared/engine/status';
 import { CTRL, STAT, type WorkerInit, type WorkerMessage } from '../../src-workers/protocol';
-import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, LogLine, StartOptions, Unsubscribe } from './api';
+import type { HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
+import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSubscription, LogLine, StartOptions, Unsubscribe } from './api';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
+import { Histograms } from './histograms';
 import { createRunDirectory, snapshotSetup } from './run-directory';
 
 /** Seconds a stopping source may take to notice the stop before its buffer is ended for it. */
@@ -71,7 +73,7 @@ interface Run {
 }
 
 /** Where the worker entry lives: built JS next to the bundle, or the TypeScript source via the tsx bootstrap. */
-function workerEntry(): { file: URL; extra: Record<string, string> } {
+export function workerEntry(): { file: URL; extra: Record<string, string> } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     return {
@@ -96,9 +98,13 @@ export class Engine implements EngineHandle {
   private listeners = new Map<keyof EngineEvents, Set<(p: never) => void>>();
   private observers = new Set<{ buffer: string; hz: number; listener: (s: EventSnapshot) => void; timer: NodeJS.Timeout; lastSeq: number; rb: RingBuffer | null; obs: ReturnType<RingBuffer['observer']> | null }>();
 
+  // Histogram readers and their subscriptions (histograms.ts).
+  private readonly hist: Histograms;
+
   constructor(plan: RunPlan) {
     this.plan = plan;
     this.setupPath = plan.setupPath;
+    this.hist = new Histograms(plan, (level, message) => this.log(level, 'histogram', message));
     this.lastStatus = this.idleStatus();
   }
 
@@ -177,9 +183,11 @@ export class Engine implements EngineHandle {
       throw new Error(`cannot create the run directory in ${outputDirectory}: ${(e as Error).message}`);
     }
 
+    this.hist.choose(options.histograms);
     const buffers = new Map<string, RingBuffer>();
     for (const b of this.plan.buffers) {
-      const layout: RingBufferLayout = { name: b.name, slots: b.slots, samples: b.samples, fields: b.fields, groups: readerGroups(this.plan, b.name) };
+      const groups = [...readerGroups(this.plan, b.name), ...this.hist.groupsFor(b.name)];
+      const layout: RingBufferLayout = { name: b.name, slots: b.slots, samples: b.samples, fields: b.fields, groups };
       buffers.set(b.name, RingBuffer.create(layout));
     }
 
@@ -270,6 +278,8 @@ export class Engine implements EngineHandle {
         });
       }
     }
+    // The run finishes only after the histogram readers counted the last event (they end with their buffers).
+    run.drainers.push(...this.hist.begin({ buffers, control: control.buffer as SharedArrayBuffer, runDirectory: dir, setupDirectory: dirname(this.plan.setupPath), entry }));
     // Running, and the runtime clock, begin when every function has loaded its code and opened its buffers.
     await Promise.race([ready, finished]);
   }
@@ -400,7 +410,16 @@ export class Engine implements EngineHandle {
     return Promise.reject(new Error('no run has been started'));
   }
 
+  histogram(request: HistogramRequest, listener: (update: HistogramUpdate) => void): HistogramSubscription {
+    return this.hist.histogram(request, listener);
+  }
+
+  strip(buffer: string, fields: string[] | null, listener: (update: StripUpdate) => void): Unsubscribe {
+    return this.hist.strip(buffer, fields, listener);
+  }
+
   async close(): Promise<void> {
+    this.hist.close();
     if (this.run) await this.stop();
     for (const o of this.observers) clearInterval(o.timer);
     this.observers.clear();

@@ -136,8 +136,8 @@ export class HistogramAccumulator {
     return [...this.views.keys()];
   }
 
-  /** The view's current contents and fit (the fit is recomputed only when values came in or the view changed). */
-  update(key: string, final = false): HistogramUpdate | null {
+  /** The view's current contents and fit (refit only when values came in or the view changed, and `refit` allows). */
+  update(key: string, final = false, refit = true): HistogramUpdate | null {
     const v = this.views.get(key);
     if (!v) return null;
     const h = v.hist;
@@ -146,7 +146,7 @@ export class HistogramAccumulator {
     let fit: HistogramFitResult | null = null;
     const spec = v.request.fit;
     if (spec) {
-      if (!v.fit || v.fit.atTotal !== store.total) {
+      if (!v.fit || (refit && v.fit.atTotal !== store.total)) {
         const t0 = performance.now();
         const values = store.since(v.start);
         const partial = store.first > v.start;
