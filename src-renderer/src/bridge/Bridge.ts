@@ -63,7 +63,8 @@ export abstract class BaseBridge implements Bridge {
       if (p) {
         this.pending.delete(ev.req);
         if (ev.ok) p.ok();
-        else p.fail(new Error(ev.message ?? 'The command failed.'));
+        // `code` names a refusal the caller may act on (save_setup's 'exists').
+        else p.fail(Object.assign(new Error(ev.message ?? 'The command failed.'), ev.code ? { code: ev.code } : {}));
       }
     }
     for (const l of this.eventListeners) l(ev);

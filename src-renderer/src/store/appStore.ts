@@ -8,6 +8,7 @@ import type { BufferInfo, HostEvent, LogLine, SetupInfo } from '../../../src-sha
 import { DEFAULT_DISPLAY_HZ, isActive } from '../../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import type { Bridge, ConnectionState } from '../bridge/Bridge';
+import { createEditorSlice, editedDiffers, wireEditor, type EditorSlice } from './editor';
 import { SnapshotFeed } from './snapshots';
 
 /** Rate samples kept per buffer for its sparkline (about a minute at one report a second). */
@@ -21,7 +22,7 @@ export interface Notice {
 
 export type RunCommand = 'start' | 'pause' | 'resume' | 'stop';
 
-export interface AppState {
+export interface AppState extends EditorSlice {
   connection: ConnectionState;
   connectionDetail: string | null;
   server: { version: string; host: string } | null;
@@ -99,6 +100,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
     };
 
     return {
+      ...createEditorSlice<AppState>(set, get, bridge),
       connection: bridge.connection,
       connectionDetail: null,
       server: null,
@@ -121,6 +123,16 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
         for (const v of [runevents, runtime]) {
           if (v instanceof Error) {
             notice('error', v.message);
+            return;
+          }
+        }
+        // The setup editor's text runs: edits not yet loaded are loaded first (or Start is refused with why).
+        if (editedDiffers(get())) {
+          set({ pending: 'start' });
+          const blocked = await get().prepareStart();
+          set({ pending: null });
+          if (blocked) {
+            notice('error', blocked);
             return;
           }
         }
@@ -216,6 +228,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
   };
 
   const offEvent = bridge.onEvent(onEvent);
+  const offEditor = wireEditor(store, bridge);
   const offConnection = bridge.onConnection((connection, detail) => {
     store.setState({ connection, connectionDetail: connection === 'closed' ? (detail ?? null) : null });
   });
@@ -224,6 +237,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
     feed,
     dispose: () => {
       offEvent();
+      offEditor();
       offConnection();
     },
   };
