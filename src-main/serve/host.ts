@@ -15,6 +15,7 @@ import type {
   Command,
   HelloEvent,
   HostEvent,
+  HistogramRequest,
   SetupInfo,
   SetupProblem,
   Snapshot,
@@ -22,7 +23,7 @@ import type {
 } from '../../src-shared/bridge/protocol';
 import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from '../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
-import type { EngineHandle, EventSnapshot, Unsubscribe } from '../engine/api';
+import type { EngineHandle, EventSnapshot, HistogramSubscription, Unsubscribe } from '../engine/api';
 import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
 
 /** What a loader tells about the setup besides its engine (all optional). */
@@ -77,6 +78,9 @@ interface ClientState {
   hz: number;
   inFlight: number;
   lastSent: number;
+  /** Histograms this client watches, by its own ids. */
+  histograms: Map<string, HistogramSubscription>;
+  strip: Unsubscribe | null;
 }
 
 // States in which the engine delivers snapshots.
@@ -126,13 +130,14 @@ export class BridgeHost {
 
   /** Attaches a client: it receives hello now and every broadcast from then on. */
   attach(client: HostClient): Attachment {
-    const st: ClientState = { client, buffer: null, hz: this.maxHz, inFlight: 0, lastSent: -Infinity };
+    const st: ClientState = { client, buffer: null, hz: this.maxHz, inFlight: 0, lastSent: -Infinity, histograms: new Map(), strip: null };
     this.clients.set(client, st);
     client.send(this.hello());
     return {
       handle: (cmd) => this.handle(st, cmd),
       detach: () => {
         this.clients.delete(client);
+        dropAnalysis(st);
         this.syncObservations();
       },
     };
@@ -223,6 +228,12 @@ export class BridgeHost {
           break;
         case 'snapshot_ack':
           st.inFlight = Math.max(0, st.inFlight - cmd.count);
+          break;
+        case 'histogram':
+          this.setHistogram(st, cmd.id, cmd.spec);
+          break;
+        case 'strip':
+          this.setStrip(st, cmd.buffer, cmd.fields ?? null);
           break;
       }
       if (req !== undefined) st.client.send({ type: 'ack', req, ok: true });
@@ -340,6 +351,8 @@ export class BridgeHost {
     if (!e) return;
     this.engine = null;
     this.closing = e;
+    // Histograms and strip charts belong to the engine: pages ask again for the next setup.
+    for (const st of this.clients.values()) dropAnalysis(st);
     for (const [, un] of this.observations) safely(un);
     this.observations.clear();
     try {
@@ -356,8 +369,32 @@ export class BridgeHost {
     const e = this.loaded();
     if (isActive(e.state)) throw new Error('A run is already in progress.');
     this.runEndedSent = false;
-    await e.start({ runevents, runtime, outputDirectory: this.opts.outputDirectory });
+    // A window shows histograms and strip charts: every scalar buffer gets a histogram reader.
+    await e.start({ runevents, runtime, outputDirectory: this.opts.outputDirectory, histograms: true });
     this.onState(e.state);
+  }
+
+  // A client's histogram `id`: created, changed or (spec null) removed; updates go to that client only.
+  private setHistogram(st: ClientState, id: string, spec: HistogramRequest | null): void {
+    const existing = st.histograms.get(id);
+    if (spec === null) {
+      existing?.close();
+      st.histograms.delete(id);
+      return;
+    }
+    const e = this.loaded();
+    if (!e.histogram) throw new Error('This engine does not make histograms.');
+    if (existing) existing.set(spec);
+    else st.histograms.set(id, e.histogram(spec, (h) => st.client.send({ type: 'histogram', histogram: { ...h, id } })));
+  }
+
+  private setStrip(st: ClientState, buffer: string | null, fields: string[] | null): void {
+    if (st.strip) safely(st.strip);
+    st.strip = null;
+    if (buffer === null) return;
+    const e = this.loaded();
+    if (!e.strip) throw new Error('This engine does not make strip charts.');
+    st.strip = e.strip(buffer, fields, (strip) => st.client.send({ type: 'strip', strip }));
   }
 
   private async doStop(): Promise<void> {
@@ -452,6 +489,13 @@ function safeConfigs(abs: string, text: string, confined: boolean): Record<strin
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function dropAnalysis(st: ClientState): void {
+  for (const h of st.histograms.values()) safely(() => h.close());
+  st.histograms.clear();
+  if (st.strip) safely(st.strip);
+  st.strip = null;
 }
 
 function safely(fn: () => void): void {
