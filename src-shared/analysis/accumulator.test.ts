@@ -33,6 +33,8 @@ describe('HistogramAccumulator', () => {
     expect(u.fit!.n).toBe(values.filter((t) => t >= 400 && t <= 14000).length);
     expect(Math.abs(u.fit!.tau! - 2197)).toBeLessThan(3 * u.fit!.sigma!);
     expect(u.fit!.partial).toBe(false);
+    expect(u.low).toBe(-5);
+    expect(u.high).toBe(Math.max(...values));
   });
 
   it('re-bins exactly from the kept values, and a new field counts from the first event', () => {

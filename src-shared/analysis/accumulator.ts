@@ -33,6 +33,9 @@ interface View {
   hist: Histogram;
   /** Index (in the field's pushing order) of the first value counted. */
   start: number;
+  /** Smallest and largest finite value counted. */
+  low: number;
+  high: number;
   note?: string;
   fit: { atTotal: number; result: HistogramFitResult | null; ms: number } | null;
 }
@@ -90,7 +93,12 @@ export class HistogramAccumulator {
   /** Adds one event: its values in field order. */
   add(values: ArrayLike<number>): void {
     for (let i = 0; i < this.stores.length; i++) this.stores[i]!.push(values[i]!);
-    for (const v of this.views.values()) v.hist.add(values[v.field]!);
+    for (const v of this.views.values()) {
+      const x = values[v.field]!;
+      v.hist.add(x);
+      if (x < v.low) v.low = x;
+      if (x > v.high) v.high = x;
+    }
     this.events++;
   }
 
@@ -122,8 +130,16 @@ export class HistogramAccumulator {
         note = `counting restarted at event ${store.total.toLocaleString('en-US')}: only the newest ${store.kept.toLocaleString('en-US')} values are kept, too few to re-bin the whole run`;
       }
     }
-    hist.addMany(store.since(start));
-    this.views.set(key, { key, request: structuredClone(request), field, hist, start, note, fit: null });
+    const counted = store.since(start);
+    hist.addMany(counted);
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = 0; i < counted.length; i++) {
+      const x = counted[i]!;
+      if (x < low) low = x;
+      if (x > high) high = x;
+    }
+    this.views.set(key, { key, request: structuredClone(request), field, hist, start, low, high, note, fit: null });
   }
 
   /** Removes a view. */
@@ -169,6 +185,8 @@ export class HistogramAccumulator {
       complete: v.start === 0,
       final,
       fit,
+      low: finite(v.low),
+      high: finite(v.high),
     };
     if (v.note) u.note = v.note;
     return u;

@@ -179,6 +179,9 @@ export interface HistogramUpdate {
   /** True once the run has ended and its last event is counted. */
   final: boolean;
   fit: HistogramFitResult | null;
+  /** Smallest and largest finite value counted (null before any): for "fit the range to the data". */
+  low?: number | null;
+  high?: number | null;
   /** Why the counts are not simply "every event of this run" (counting restarted, no reader …). */
   note?: string;
 }
