@@ -4,7 +4,8 @@ import react from '@vitejs/plugin-react';
 
 const root = import.meta.dirname;
 
-// One build for every host: out/main holds the Electron main entry, the CLI
+// One build for every host: out/main holds the Electron main entry, the engine
+// process entry (engine-host, forked as a utility process by main), the CLI
 // (`ringscope`), and the worker-thread entry that the engine starts.
 export default defineConfig({
   main: {
@@ -13,6 +14,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'src-main/app/index.ts'),
+          'engine-host': resolve(root, 'src-main/engine-host/index.ts'),
           cli: resolve(root, 'src-main/cli/index.ts'),
           worker: resolve(root, 'src-workers/worker.ts'),
         },

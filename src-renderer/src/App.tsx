@@ -2,6 +2,9 @@
 // the oscilloscope on the right. Data attributes on the root expose the run
 // state and status sequence (tests wait on them instead of sleeping).
 import { useApp } from './AppContext';
+import { useDesktop } from './desktop/DesktopContext';
+import { DesktopOpen } from './desktop/DesktopOpen';
+import { EngineNotice } from './desktop/EngineNotice';
 import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
@@ -16,6 +19,7 @@ export function App() {
   const statusSeq = useApp((s) => s.statusSeq);
   const state = useApp(runState);
   const server = useApp((s) => s.server);
+  const desktop = useDesktop();
   return (
     <div className="app" data-connection={connection} data-status-seq={statusSeq} data-run-state={state}>
       <header className="app-header">
@@ -29,6 +33,7 @@ export function App() {
           {connection === 'open' ? 'connected' : connection === 'connecting' ? 'connecting…' : 'disconnected'}
         </span>
       </header>
+      <EngineNotice />
       <Notices />
       <main className="app-main">
         <div className="side">
@@ -36,7 +41,7 @@ export function App() {
           <BufferStatus />
         </div>
         <div className="main">
-          {connection === 'open' && !setup && <OpenSetup />}
+          {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
           <Problems />
           <Oscilloscope />
         </div>
