@@ -1,0 +1,230 @@
+// The analysis panels' state: the histogram the page watches (its request and
+// the host's latest update), the strip-chart buffer, fields and window. Kept
+// beside the app store (one per app store, see analysisOf) and wired to the
+// same bridge. Strip-chart buckets arrive ten times a second and go to the
+// StripFeed, which the charts draw from without re-rendering React.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { StripHistory } from '../../../src-shared/analysis/strip';
+import type { BufferInfo, HistogramRequest, HistogramUpdate, HostEvent, SetupInfo, StripUpdate } from '../../../src-shared/bridge/protocol';
+import type { Bridge } from '../bridge/Bridge';
+import { useAppContext } from '../AppContext';
+import type { AppStore } from '../store/appStore';
+import { defaultHistogram, requestFits, scalarBuffers } from './histogram-model';
+
+/** The id of the page's histogram on the host. */
+export const HISTOGRAM_ID = 'main';
+/** Fields a strip chart shows first. */
+const DEFAULT_STRIP_FIELDS = 4;
+
+export type AnalysisTab = 'histogram' | 'strip';
+
+export interface AnalysisState {
+  tab: AnalysisTab;
+  request: HistogramRequest | null;
+  histogram: HistogramUpdate | null;
+  histogramError: string | null;
+  logY: boolean;
+  stripBuffer: string | null;
+  stripFields: string[];
+  /** Window in ms, null: the whole run. */
+  stripWindow: number | null;
+  stripError: string | null;
+
+  setTab(tab: AnalysisTab): void;
+  /** Asks the host for this histogram (bins, range, fit …); the current one stays until the host accepts. */
+  setRequest(request: HistogramRequest): Promise<void>;
+  setLogY(on: boolean): void;
+  setStripBuffer(buffer: string | null): void;
+  setStripFields(fields: string[]): void;
+  setStripWindow(ms: number | null): void;
+}
+
+/** The strip-chart data of the chosen buffer, outside React: the charts redraw when it changes. */
+export class StripFeed {
+  history: StripHistory | null = null;
+  buffer: string | null = null;
+  latest: StripUpdate['latest'] = null;
+  events = 0;
+  final = false;
+  /** Rises with every change. */
+  version = 0;
+  private listeners = new Set<() => void>();
+
+  /** Applies a host update. */
+  apply(u: StripUpdate): void {
+    if (u.buffer !== this.buffer) return;
+    if (u.reset) {
+      this.history = u.history ? StripHistory.fromJSON(u.history) : new StripHistory(u.fields);
+    } else {
+      // Buckets of an earlier subscription (other fields) may still arrive: ignore them.
+      if (!this.history || this.history.fields.join('\u0000') !== u.fields.join('\u0000')) return;
+      for (const b of u.buckets) this.history.add(b);
+    }
+    this.latest = u.latest;
+    this.events = u.events;
+    this.final = u.final;
+    this.changed();
+  }
+
+  /** Forgets everything (a new subscription). */
+  reset(buffer: string | null): void {
+    this.buffer = buffer;
+    this.history = null;
+    this.latest = null;
+    this.events = 0;
+    this.final = false;
+    this.changed();
+  }
+
+  /** Calls fn on every change; returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}
+
+export interface Analysis {
+  store: StoreApi<AnalysisState>;
+  strip: StripFeed;
+  dispose(): void;
+}
+
+/** Default strip fields: those with a colour hint, else the first few. */
+export function defaultStripFields(info: BufferInfo | undefined): string[] {
+  if (!info) return [];
+  const colors = info.display?.colors;
+  const names = info.fields.map((f) => f.name);
+  const colored = colors && typeof colors === 'object' ? names.filter((n) => n in (colors as object)) : [];
+  return colored.length ? colored : names.slice(0, DEFAULT_STRIP_FIELDS);
+}
+
+/** Wires the analysis state to a bridge. */
+export function createAnalysis(bridge: Bridge): Analysis {
+  const strip = new StripFeed();
+  let buffers: BufferInfo[] = [];
+  // Changes of request that the host has not answered yet: only the newest counts.
+  let requestSeq = 0;
+
+  const sendStrip = () => {
+    const { stripBuffer, stripFields } = store.getState();
+    strip.reset(stripBuffer);
+    if (!stripBuffer) return;
+    bridge
+      .request({ type: 'strip', buffer: stripBuffer, fields: stripFields })
+      .then(() => store.setState({ stripError: null }))
+      .catch((e: Error) => store.setState({ stripError: e.message }));
+  };
+
+  const store = createStore<AnalysisState>()((set, get) => ({
+    tab: 'histogram',
+    request: null,
+    histogram: null,
+    histogramError: null,
+    logY: false,
+    stripBuffer: null,
+    stripFields: [],
+    stripWindow: 60_000,
+    stripError: null,
+
+    setTab: (tab) => set({ tab }),
+    setRequest: async (request) => {
+      const seq = ++requestSeq;
+      set({ request });
+      try {
+        await bridge.request({ type: 'histogram', id: HISTOGRAM_ID, spec: request });
+        if (seq === requestSeq) set({ histogramError: null });
+      } catch (e) {
+        if (seq === requestSeq) set({ histogramError: (e as Error).message });
+      }
+    },
+    setLogY: (logY) => set({ logY }),
+    setStripBuffer: (stripBuffer) => {
+      set({ stripBuffer, stripFields: defaultStripFields(buffers.find((b) => b.name === stripBuffer)) });
+      sendStrip();
+    },
+    setStripFields: (stripFields) => {
+      const info = buffers.find((b) => b.name === get().stripBuffer);
+      // Keep the buffer's order.
+      set({ stripFields: info ? info.fields.map((f) => f.name).filter((n) => stripFields.includes(n)) : stripFields });
+      sendStrip();
+    },
+    setStripWindow: (stripWindow) => set({ stripWindow }),
+  }));
+
+  // A setup (on connecting, or a new one): keep what still fits, else the setup's defaults.
+  const adopt = (setup: SetupInfo | null) => {
+    buffers = setup?.buffers ?? [];
+    const s = store.getState();
+    const scalar = scalarBuffers(buffers);
+    const request = s.request && requestFits(s.request, buffers) ? s.request : defaultHistogram(buffers);
+    const hasHint = scalar.some((b) => b.display?.histogram);
+    const keepStrip = s.stripBuffer !== null && scalar.some((b) => b.name === s.stripBuffer);
+    const stripBuffer = keepStrip ? s.stripBuffer : (scalar[0]?.name ?? null);
+    const info = buffers.find((b) => b.name === stripBuffer);
+    const stripFields = keepStrip ? s.stripFields.filter((f) => info?.fields.some((x) => x.name === f)) : defaultStripFields(info);
+    store.setState({
+      histogram: null,
+      histogramError: null,
+      stripBuffer,
+      stripFields,
+      stripError: null,
+      ...(setup && setup !== null && !s.request ? { tab: hasHint || scalar.length === 0 ? 'histogram' : 'strip' } : {}),
+    });
+    if (request && setup?.runnable) void store.getState().setRequest(request);
+    else store.setState({ request });
+    if (setup?.runnable) sendStrip();
+    else strip.reset(null);
+  };
+
+  const off = bridge.onEvent((ev: HostEvent) => {
+    switch (ev.type) {
+      case 'hello':
+        adopt(ev.setup);
+        break;
+      case 'setup':
+        adopt(ev.setup);
+        break;
+      case 'histogram':
+        if (ev.histogram.id === HISTOGRAM_ID) {
+          const r = store.getState().request;
+          // An update for the request before the newest one is dropped: the newest follows.
+          if (!r || (r.buffer === ev.histogram.buffer && r.field === ev.histogram.field)) store.setState({ histogram: ev.histogram });
+        }
+        break;
+      case 'strip':
+        strip.apply(ev.strip);
+        break;
+    }
+  });
+  return { store, strip, dispose: off };
+}
+
+const registry = new WeakMap<AppStore, Analysis>();
+
+/** Registers the analysis that belongs to an app store (createAppStore does this). */
+export function registerAnalysis(app: AppStore, analysis: Analysis): void {
+  registry.set(app, analysis);
+}
+
+/** The analysis of an app store. */
+export function analysisOf(app: AppStore): Analysis {
+  const a = registry.get(app);
+  if (!a) throw new Error('no analysis registered for this app store (createAppStore registers one)');
+  return a;
+}
+
+/** The analysis of the surrounding AppProvider. */
+export function useAnalysis(): Analysis {
+  return analysisOf(useAppContext().store);
+}
+
+/** Selects from the analysis state. */
+export function useAnalysisState<T>(selector: (s: AnalysisState) => T): T {
+  return useStore(useAnalysis().store, selector);
+}
