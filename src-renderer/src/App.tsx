@@ -1,17 +1,22 @@
 // The window: header, run control and buffer health on the left, problems and
 // the oscilloscope on the right. Data attributes on the root expose the run
 // state and status sequence (tests wait on them instead of sleeping).
-import { useApp } from './AppContext';
+import { useApp, useAppContext } from './AppContext';
 import { useDesktop } from './desktop/DesktopContext';
 import { DesktopOpen } from './desktop/DesktopOpen';
 import { EngineNotice } from './desktop/EngineNotice';
 import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
+import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Oscilloscope } from './panels/Oscilloscope';
 import { Problems } from './panels/Problems';
 import { RunControl } from './panels/RunControl';
 import { runState } from './store/appStore';
+import { EditorColumn, EditorToggle, SideHandle } from './look/Columns';
+import { useColumns } from './look/layout';
+import { ThemeSwitch } from './look/ThemeSwitch';
+import { useWindowBehaviour } from './look/window';
 
 export function App() {
   const setup = useApp((s) => s.setup);
@@ -20,6 +25,10 @@ export function App() {
   const state = useApp(runState);
   const server = useApp((s) => s.server);
   const desktop = useDesktop();
+  // Look and feel (issue 8): shortcuts, unsaved-changes guard, resizable columns, theme, setup editor.
+  const { store } = useAppContext();
+  useWindowBehaviour(store, connection === 'open');
+  const columns = useColumns();
   return (
     <div className="app" data-connection={connection} data-status-seq={statusSeq} data-run-state={state}>
       <header className="app-header">
@@ -29,22 +38,29 @@ export function App() {
             {setup.title ? <strong>{setup.title}</strong> : null} <code>{setup.path}</code>
           </span>
         )}
+        <span className="header-tools">
+          <EditorToggle />
+          <ThemeSwitch />
+        </span>
         <span className={`connection connection-${connection}`} title={server ? `RingScope ${server.version} (${server.host})` : undefined}>
           {connection === 'open' ? 'connected' : connection === 'connecting' ? 'connecting…' : 'disconnected'}
         </span>
       </header>
       <EngineNotice />
       <Notices />
-      <main className="app-main">
+      <main className="app-main" style={columns}>
         <div className="side">
           <RunControl />
           <BufferStatus />
         </div>
+        <SideHandle />
         <div className="main">
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
           <Problems />
           <Oscilloscope />
+          <AnalysisPanel />
         </div>
+        <EditorColumn />
       </main>
     </div>
   );

@@ -5,6 +5,7 @@ import { isActive } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
 import { baseName, formatCount, formatElapsed } from '../format';
 import { parseRunOption, runState } from '../store/appStore';
+import { editedDiffers, editedStartBlock } from '../store/editor';
 
 const STATE_WORDS: Record<string, string> = {
   idle: 'Ready',
@@ -41,7 +42,10 @@ export function RunControl() {
   const eventsError = parseRunOption(options.runevents, 'Events');
   const runtimeError = parseRunOption(options.runtime, 'Run time');
   const optionsOk = !(eventsError instanceof Error) && !(runtimeError instanceof Error);
-  const canStart = connected && runnable && !active && pending === null && optionsOk;
+  // The setup editor's text is what runs: edits not yet loaded are loaded at Start, if they are valid.
+  const edited = useApp(editedDiffers);
+  const editBlock = useApp(editedStartBlock);
+  const canStart = connected && (edited ? editBlock === null : runnable) && !active && pending === null && optionsOk;
   const canPause = connected && (state === 'running' || state === 'paused') && pending === null;
   const canStop = connected && (state === 'running' || state === 'paused') && pending === null;
 
@@ -112,7 +116,12 @@ export function RunControl() {
           Stop
         </button>
       </div>
-      {!runnable && <p className="hint">Start is disabled: the setup has errors (see Problems).</p>}
+      {edited && editBlock !== null && !active && (
+        <p className="hint start-blocked" data-testid="start-blocked">
+          Start is disabled: {editBlock}.
+        </p>
+      )}
+      {!edited && !runnable && <p className="hint">Start is disabled: the setup has errors (see Problems).</p>}
       {active && status?.run_directory && (
         <p className="run-dir">
           Writing to <code data-testid="run-directory">{status.run_directory}</code>

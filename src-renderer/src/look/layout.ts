@@ -1,0 +1,82 @@
+// The window's column layout: run control and buffers on the left, plots in
+// the middle, the setup editor on the right (hideable). Column widths are
+// dragged with the handles between them and kept in localStorage; the middle
+// column takes the rest and keeps at least MIN_MAIN (the side columns give way
+// in a narrow window, so 1280 × 800 shows all three).
+import { useEffect, useState, type CSSProperties } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+
+export interface Layout {
+  side: number;
+  editor: number;
+  editorOpen: boolean;
+}
+
+export const DEFAULT_LAYOUT: Layout = { side: 340, editor: 420, editorOpen: true };
+export const LIMITS = { side: [260, 560], editor: [300, 900] } as const;
+/** The plots keep at least this much width. */
+export const MIN_MAIN = 420;
+/** Width of a drag handle. */
+export const HANDLE = 8;
+
+const KEY = 'ringscope.layout';
+
+function read(): Layout {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? 'null') as Partial<Layout> | null;
+    if (!v) return DEFAULT_LAYOUT;
+    return {
+      side: typeof v.side === 'number' ? v.side : DEFAULT_LAYOUT.side,
+      editor: typeof v.editor === 'number' ? v.editor : DEFAULT_LAYOUT.editor,
+      editorOpen: typeof v.editorOpen === 'boolean' ? v.editorOpen : DEFAULT_LAYOUT.editorOpen,
+    };
+  } catch {
+    return DEFAULT_LAYOUT;
+  }
+}
+
+/** The layout (persisted); change it with setLayout. */
+export const layoutStore = createStore<Layout>()(() => read());
+
+/** Changes the layout and remembers it. */
+export function setLayout(patch: Partial<Layout>): void {
+  layoutStore.setState(patch);
+  try {
+    globalThis.localStorage?.setItem(KEY, JSON.stringify(layoutStore.getState()));
+  } catch {
+    // kept for this page only
+  }
+}
+
+/** Widths that fit a window `total` px wide: the side columns give way so the plots keep MIN_MAIN. */
+export function fitLayout(l: Layout, total: number): Layout {
+  const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(Math.max(v, lo), hi);
+  const side = clamp(l.side, LIMITS.side);
+  let editor = clamp(l.editor, LIMITS.editor);
+  const room = total - MIN_MAIN - side - 2 * HANDLE - 24;
+  if (l.editorOpen && editor > room) editor = Math.max(LIMITS.editor[0], room);
+  return { ...l, side, editor };
+}
+
+function useWindowWidth(): number {
+  const [w, setW] = useState(() => (typeof window !== 'undefined' ? window.innerWidth : 1280));
+  useEffect(() => {
+    const on = () => setW(window.innerWidth);
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, []);
+  return w;
+}
+
+/** The layout as it fits the window now. */
+export function useFittedLayout(): Layout {
+  const layout = useStore(layoutStore);
+  return fitLayout(layout, useWindowWidth());
+}
+
+/** The grid columns of .app-main: side | handle | plots | handle | editor. */
+export function useColumns(): CSSProperties {
+  const l = useFittedLayout();
+  return { gridTemplateColumns: l.editorOpen ? `${l.side}px ${HANDLE}px minmax(0, 1fr) ${HANDLE}px ${l.editor}px` : `${l.side}px ${HANDLE}px minmax(0, 1fr)` };
+}
