@@ -9,6 +9,7 @@ import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
+import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Oscilloscope } from './panels/Oscilloscope';
 import { Problems } from './panels/Problems';
 import { RunControl } from './panels/RunControl';
@@ -58,6 +59,7 @@ export function App() {
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
           <Problems />
           <Oscilloscope />
+          <AnalysisPanel />
           <AnalysisPanel />
         </div>
         <EditorColumn />

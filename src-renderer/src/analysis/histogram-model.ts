@@ -114,7 +114,8 @@ export function formatTau(tau: number, sigma: number | null, unit: string): stri
 /** The fit as the plot states it: "τ = 2.19 ± 0.09 µs", then "n = 640 in [400, 14000] ns", or why it failed. */
 export function fitText(fit: HistogramFitResult | null, unit: string): string[] {
   if (!fit) return [];
-  const window = `[${sig(fit.t_min, 6)}, ${sig(fit.t_max, 6)}]${unit ? ` ${unit}` : ''}`;
+  const edge = (x: number) => (Number.isInteger(x) ? String(x) : sig(x, 6));
+  const window = `[${edge(fit.t_min)}, ${edge(fit.t_max)}]${unit ? ` ${unit}` : ''}`;
   const lines: string[] = [];
   if (fit.tau !== null && fit.tau > 0 && fit.n > 0) lines.push(`τ = ${formatTau(fit.tau, fit.sigma, unit)}${fit.converged ? '' : ' (not converged)'}`);
   else lines.push('τ: no fit');

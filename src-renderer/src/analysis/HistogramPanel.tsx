@@ -1,0 +1,276 @@
+// The histogram of a field of a scalar buffer, counted by the engine from
+// every event: bins and range editable while running, linear or log y,
+// under/overflow, and the unbinned exponential fit (τ ± σ, n, the fitted
+// curve). Exports CSV and PNG. The plot is one uPlot, updated in place.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { BufferInfo, HistogramRequest, HistogramUpdate } from '../../../src-shared/bridge/protocol';
+import { MAX_HISTOGRAM_BINS } from '../../../src-shared/bridge/protocol';
+import { useApp } from '../AppContext';
+import { formatCount } from '../format';
+import { defaultFitWindow, fitText, histogramCsv, histogramFor, plotData, scalarBuffers, unitOf } from './histogram-model';
+import { NumberField } from './NumberField';
+import { download, exportPng, fileName } from './png';
+import { useAnalysis, useAnalysisState } from './store';
+
+const BAR = 'rgba(74, 144, 217, 0.55)';
+const BAR_EDGE = '#2f6db3';
+const CURVE = '#d62728';
+
+function cssVar(el: Element, name: string, fallback: string): string {
+  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+}
+
+/** Title of a histogram, as on the plot and in its PNG. */
+export function histogramTitle(r: HistogramRequest, unit: string): string {
+  return `${r.buffer} · ${r.field}${unit ? ` (${unit})` : ''}`;
+}
+
+function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdate | null; request: HistogramRequest; logY: boolean; unit: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef<{ update: HistogramUpdate | null; unit: string }>({ update, unit });
+  latest.current = { update, unit };
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const text = getComputedStyle(el).color || '#333';
+    const grid = cssVar(el, '--border', '#e6e6e6');
+    let draws = 0;
+    const overlay = (u: uPlot) => {
+      const { update: h, unit: un } = latest.current;
+      const ctx = u.ctx;
+      const { left, top, width } = u.bbox;
+      const px = devicePixelRatio || 1;
+      ctx.save();
+      ctx.font = `${12 * px}px system-ui, sans-serif`;
+      ctx.textBaseline = 'top';
+      ctx.fillStyle = text;
+      if (h) {
+        ctx.textAlign = 'left';
+        ctx.fillText(`◀ underflow ${formatCount(h.underflow)}`, left + 6 * px, top + 4 * px);
+        ctx.fillText(`overflow ${formatCount(h.overflow)} ▶`, left + 6 * px, top + 20 * px);
+        const lines = fitText(h.fit, un);
+        if (lines.length) {
+          ctx.textAlign = 'right';
+          ctx.fillStyle = CURVE;
+          ctx.font = `600 ${13 * px}px system-ui, sans-serif`;
+          ctx.fillText(lines[0]!, left + width - 6 * px, top + 4 * px);
+          ctx.font = `${12 * px}px system-ui, sans-serif`;
+          ctx.fillStyle = text;
+          lines.slice(1).forEach((l, i) => ctx.fillText(l, left + width - 6 * px, top + (22 + 16 * i) * px));
+        }
+      }
+      ctx.restore();
+      draws += 1;
+      el.dataset.draws = String(draws);
+    };
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height: Math.max(160, el.clientHeight),
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
+      scales: {
+        x: {
+          time: false,
+          range: () => {
+            const h = latest.current.update;
+            return h ? [h.range[0], h.range[1]] : [request.range[0], request.range[1]];
+          },
+        },
+        y: logY
+          ? { distr: 3, range: (_u, _min, max) => [0.5, Math.max(10, (max ?? 1) * 3)] }
+          : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.15)] },
+      },
+      axes: [
+        { label: `${request.field}${unit ? ` (${unit})` : ''}`, stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+        { label: logY ? 'events per bin (log)' : 'events per bin', stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 60 },
+      ],
+      series: [
+        { label: request.field },
+        { label: 'events', stroke: BAR_EDGE, fill: BAR, width: 1, paths: uPlot.paths.bars!({ size: [1, Infinity], gap: 0 }), points: { show: false } },
+        { label: 'fit', stroke: CURVE, width: 2, points: { show: false } },
+      ],
+      hooks: { draw: [overlay] },
+    };
+    const u = new uPlot(opts, [[], [], []], el);
+    plot.current = u;
+    let ro: ResizeObserver | null = null;
+    if (typeof ResizeObserver !== 'undefined') {
+      ro = new ResizeObserver(() => {
+        const w = Math.max(200, el.clientWidth);
+        const hgt = Math.max(160, el.clientHeight);
+        if (w !== u.width || hgt !== u.height) u.setSize({ width: w, height: hgt });
+      });
+      ro.observe(el);
+    }
+    return () => {
+      ro?.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // The plot is made again only for a new axis kind or labels; data changes go through setData.
+  }, [logY, request.field, unit]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    if (!update) {
+      u.setData([[], [], []]);
+      return;
+    }
+    const d = plotData(update, logY);
+    u.setData([d.x, d.counts, d.curve] as unknown as uPlot.AlignedData);
+  }, [update, logY, request.field, unit]);
+
+  return <div className="histogram-plot" ref={host} data-testid="histogram-plot" />;
+}
+
+function Controls({ request, scalar, info, update }: { request: HistogramRequest; scalar: BufferInfo[]; info: BufferInfo | undefined; update: HistogramUpdate | null }) {
+  const { store } = useAnalysis();
+  const logY = useAnalysisState((s) => s.logY);
+  const apply = (r: HistogramRequest) => void store.getState().setRequest(r);
+  const [lo, hi] = request.range;
+  const fit = request.fit ?? null;
+  const unit = unitOf(info, request.field);
+
+  const fitRangeToData = () => {
+    if (!update || update.low === null || update.low === undefined || update.high === null || update.high === undefined) return;
+    let a = update.low;
+    let b = update.high;
+    if (a === b) {
+      a -= 0.5;
+      b += 0.5;
+    }
+    // Half-open bins: the largest value must fall inside, so the top edge goes a bin's width beyond it.
+    b += (b - a) / request.bins;
+    apply({ ...request, range: [a, b] });
+  };
+
+  const csv = () => {
+    if (!update) return;
+    download(new Blob([histogramCsv(update)], { type: 'text/csv' }), `${fileName(request.buffer, request.field, 'histogram')}.csv`);
+  };
+  const png = (e: React.MouseEvent) => {
+    const canvas = (e.currentTarget.closest('.histogram-panel') as HTMLElement | null)?.querySelector<HTMLCanvasElement>('[data-testid=histogram-plot] canvas');
+    if (!canvas || !update) return;
+    const stats = `${formatCount(update.events)} events: ${formatCount(update.entries)} in range, underflow ${formatCount(update.underflow)}, overflow ${formatCount(update.overflow)}${update.invalid ? `, NaN ${formatCount(update.invalid)}` : ''}`;
+    void exportPng(fileName(request.buffer, request.field, 'histogram'), histogramTitle(request, unit), [{ canvas }], [stats, ...(update.note ? [update.note] : [])]);
+  };
+
+  return (
+    <div className="analysis-controls">
+      <label>
+        Buffer{' '}
+        <select aria-label="Histogram buffer" value={request.buffer} onChange={(e) => apply(histogramFor(scalar.find((b) => b.name === e.target.value)!))}>
+          {scalar.map((b) => (
+            <option key={b.name} value={b.name}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Field{' '}
+        <select aria-label="Histogram field" value={request.field} onChange={(e) => apply(histogramFor(info!, e.target.value))}>
+          {info?.fields.map((f) => (
+            <option key={f.name} value={f.name}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <NumberField label="Bins" value={request.bins} width={60} check={(n) => (Number.isInteger(n) && n >= 1 && n <= MAX_HISTOGRAM_BINS ? null : `Bins: a whole number from 1 to ${MAX_HISTOGRAM_BINS}`)} onCommit={(bins) => apply({ ...request, bins })} />
+      <NumberField label="From" value={lo} check={(n) => (n < hi ? null : `From must be below To (${hi})`)} onCommit={(n) => apply({ ...request, range: [n, hi] })} />
+      <NumberField label="To" value={hi} check={(n) => (n > lo ? null : `To must be above From (${lo})`)} onCommit={(n) => apply({ ...request, range: [lo, n] })} />
+      <button type="button" onClick={fitRangeToData} disabled={!update || update.low === null || update.low === undefined} title="Set the range to the smallest and largest value counted">
+        Range to data
+      </button>
+      <label>
+        <input type="checkbox" checked={logY} onChange={(e) => store.getState().setLogY(e.target.checked)} /> log y
+      </label>
+      <label>
+        <input type="checkbox" checked={fit !== null} onChange={(e) => apply({ ...request, fit: e.target.checked ? defaultFitWindow(request.range) : null })} /> exponential fit
+      </label>
+      {fit && (
+        <>
+          <NumberField label="Fit from" value={fit.t_min} check={(n) => (n < fit.t_max ? null : `Fit from must be below ${fit.t_max}`)} onCommit={(n) => apply({ ...request, fit: { ...fit, t_min: n } })} />
+          <NumberField label="Fit to" value={fit.t_max} check={(n) => (n > fit.t_min ? null : `Fit to must be above ${fit.t_min}`)} onCommit={(n) => apply({ ...request, fit: { ...fit, t_max: n } })} />
+          <label title="Fit a flat background fraction as well (accidental coincidences); slower with many values">
+            <input type="checkbox" checked={fit.background === true} onChange={(e) => apply({ ...request, fit: { ...fit, background: e.target.checked } })} /> + background
+          </label>
+        </>
+      )}
+      <span className="analysis-exports">
+        <button type="button" onClick={csv} disabled={!update}>
+          CSV
+        </button>
+        <button type="button" onClick={png} disabled={!update}>
+          PNG
+        </button>
+      </span>
+    </div>
+  );
+}
+
+export function HistogramPanel() {
+  const buffers = useApp((s) => s.setup?.buffers);
+  const request = useAnalysisState((s) => s.request);
+  const update = useAnalysisState((s) => s.histogram);
+  const error = useAnalysisState((s) => s.histogramError);
+  const logY = useAnalysisState((s) => s.logY);
+  const scalar = scalarBuffers(buffers ?? []);
+  if (scalar.length === 0 || !request) return <p className="hint analysis-empty">This setup has no buffer of single values to histogram.</p>;
+  const info = scalar.find((b) => b.name === request.buffer);
+  const unit = unitOf(info, request.field);
+  // Only an update for the request shown counts (a changed request is answered within a moment).
+  const h = update && update.buffer === request.buffer && update.field === request.field ? update : null;
+  const fit = h?.fit ?? null;
+  const lines = fitText(fit, unit);
+  return (
+    <div
+      className="histogram-panel"
+      data-testid="histogram"
+      data-buffer={request.buffer}
+      data-field={request.field}
+      data-events={h?.events ?? 0}
+      data-entries={h?.entries ?? 0}
+      data-final={h?.final ? 'true' : 'false'}
+      data-bins={h?.counts.length ?? request.bins}
+    >
+      <Controls request={request} scalar={scalar} info={info} update={h} />
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <HistogramPlot update={h} request={request} logY={logY} unit={unit} />
+      <div className="histogram-stats">
+        <span data-testid="histogram-events" data-value={h?.events ?? 0}>
+          <strong>{formatCount(h?.events ?? 0)}</strong> events
+        </span>
+        <span>{formatCount(h?.entries ?? 0)} in range</span>
+        <span>underflow {formatCount(h?.underflow ?? 0)}</span>
+        <span>overflow {formatCount(h?.overflow ?? 0)}</span>
+        {h && h.invalid > 0 && <span>NaN {formatCount(h.invalid)}</span>}
+        <span className="muted">{h?.final ? 'run ended: every event counted' : h && h.events > 0 ? 'live' : ''}</span>
+        {fit && (
+          <span
+            className="histogram-fit"
+            data-testid="histogram-fit"
+            data-tau={fit.tau ?? ''}
+            data-sigma={fit.sigma ?? ''}
+            data-n={fit.n}
+            data-converged={fit.converged ? 'true' : 'false'}
+            title={lines.slice(1).join('\n')}
+          >
+            {lines[0]} <span className="muted">(n = {formatCount(fit.n)})</span>
+          </span>
+        )}
+      </div>
+      {h?.note && <p className="hint">{h.note}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,240 @@
+// Strip charts of a scalar buffer (sensors, serial lines, pulse parameters):
+// each chosen field as a time series over the last minute, ten minutes or the
+// whole run, with its current value in large digits. The data are min/max
+// buckets the engine's histogram reader makes from every event (no spike is
+// lost between frames); here they are cut down to one min/max pair per pixel
+// column and drawn as a band. Redrawn from a rAF loop when new buckets came,
+// never through React.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { decimate, STRIP_WINDOWS } from '../../../src-shared/analysis/strip';
+import type { BufferInfo } from '../../../src-shared/bridge/protocol';
+import { useApp } from '../AppContext';
+import { formatCount } from '../format';
+import { scalarBuffers, unitOf } from './histogram-model';
+import { exportPng, fileName } from './png';
+import { useAnalysis, useAnalysisState, type StripFeed } from './store';
+
+const PALETTE = ['#1f6fd1', '#d62728', '#1a9641', '#e08a00', '#7b3294', '#008b8b', '#8c564b', '#e377c2'];
+
+/** A value in large digits: about five significant digits, '–' for none. */
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(3);
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return v.toFixed(Math.max(0, Math.min(4, 4 - Math.floor(Math.log10(a || 1)))));
+}
+
+function colourOf(info: BufferInfo, field: string, k: number): string {
+  const c = info.display?.colors;
+  if (c && typeof c === 'object' && typeof (c as Record<string, unknown>)[field] === 'string') return (c as Record<string, string>)[field]!;
+  return PALETTE[k % PALETTE.length]!;
+}
+
+function fade(hex: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  return m ? `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, 0.25)` : hex;
+}
+
+/** The time span a window shows, in ms: [t0, t1) ending at the newest bucket. */
+export function stripSpan(feed: StripFeed, windowMs: number | null): [number, number] | null {
+  const h = feed.history;
+  const t1 = h?.newest();
+  if (!h || t1 === null || t1 === undefined) return null;
+  if (windowMs !== null) return [t1 - windowMs, t1];
+  const first = h.bucketsFor(null)[0];
+  return [first ? first.t : t1 - 1000, Math.max(t1, (first?.t ?? t1) + 1000)];
+}
+
+function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: string; index: number; colour: string; unit: string }) {
+  const { strip } = useAnalysis();
+  const windowMs = useAnalysisState((s) => s.stripWindow);
+  const host = useRef<HTMLDivElement>(null);
+  const value = useRef<HTMLSpanElement>(null);
+  const windowRef = useRef(windowMs);
+  windowRef.current = windowMs;
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const text = getComputedStyle(el).color || '#333';
+    const grid = getComputedStyle(el).getPropertyValue('--border').trim() || '#e6e6e6';
+    let span: [number, number] = [0, 1];
+    const u = new uPlot(
+      {
+        width: Math.max(200, el.clientWidth),
+        height: 96,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
+        scales: {
+          x: { time: true, range: () => [span[0] / 1000, span[1] / 1000] },
+          y: {
+            range: (_u, min, max) => {
+              if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+              const pad = (max - min) * 0.08 || Math.abs(max) * 0.05 || 1;
+              return [min - pad, max + pad];
+            },
+          },
+        },
+        axes: [
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 28 },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 64 },
+        ],
+        series: [{}, { label: `${field} max`, stroke: colour, width: 1, spanGaps: true }, { label: `${field} min`, stroke: colour, width: 1, spanGaps: true }],
+        bands: [{ series: [1, 2], fill: fade(colour) }],
+      },
+      [[], [], []],
+      el,
+    );
+    let drawn = -1;
+    let shownWindow = windowRef.current;
+    let draws = 0;
+    let raf = 0;
+    const loop = () => {
+      raf = requestAnimationFrame(loop);
+      if (strip.version === drawn && shownWindow === windowRef.current) return;
+      drawn = strip.version;
+      shownWindow = windowRef.current;
+      const k = strip.history ? strip.history.fields.indexOf(field) : -1;
+      const s = stripSpan(strip, shownWindow);
+      if (value.current) value.current.textContent = formatValue(k >= 0 ? strip.latest?.values[k] : null);
+      if (!s || k < 0) {
+        u.setData([[], [], []]);
+        return;
+      }
+      span = s;
+      const d = decimate(strip.history!.bucketsFor(shownWindow), k, s[0], s[1], Math.max(10, Math.floor(u.bbox.width / (devicePixelRatio || 1))));
+      const toNull = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
+      u.setData([Array.from(d.x, (t) => t / 1000), toNull(d.max), toNull(d.min)] as unknown as uPlot.AlignedData);
+      draws += 1;
+      el.dataset.draws = String(draws);
+    };
+    raf = requestAnimationFrame(loop);
+    let ro: ResizeObserver | null = null;
+    if (typeof ResizeObserver !== 'undefined') {
+      ro = new ResizeObserver(() => {
+        const w = Math.max(200, el.clientWidth);
+        if (w !== u.width) {
+          u.setSize({ width: w, height: 96 });
+          drawn = -1;
+        }
+      });
+      ro.observe(el);
+    }
+    return () => {
+      cancelAnimationFrame(raf);
+      ro?.disconnect();
+      u.destroy();
+    };
+  }, [strip, field, colour]);
+
+  return (
+    <div className="strip-row" data-field={field}>
+      <div className="strip-label">
+        <span className="strip-name" style={{ color: colour }}>
+          {field}
+        </span>
+        <span className="strip-value" data-testid="strip-value" data-field={field} ref={value}>
+          –
+        </span>
+        <span className="strip-unit">{unit}</span>
+      </div>
+      <div className="strip-plot" ref={host} data-testid="strip-plot" data-field={field} data-index={index} />
+    </div>
+  );
+}
+
+export function StripCharts() {
+  const buffers = useApp((s) => s.setup?.buffers);
+  const { store, strip } = useAnalysis();
+  const buffer = useAnalysisState((s) => s.stripBuffer);
+  const fields = useAnalysisState((s) => s.stripFields);
+  const windowMs = useAnalysisState((s) => s.stripWindow);
+  const error = useAnalysisState((s) => s.stripError);
+  const scalar = scalarBuffers(buffers ?? []);
+  const info = scalar.find((b) => b.name === buffer);
+  const events = useRef<HTMLSpanElement>(null);
+  useEffect(
+    () =>
+      strip.subscribe(() => {
+        if (events.current) {
+          events.current.textContent = `${formatCount(strip.events)} events${strip.final ? ' (run ended)' : ''}`;
+          events.current.dataset.value = String(strip.events);
+        }
+      }),
+    [strip],
+  );
+  if (!info) return <p className="hint analysis-empty">This setup has no buffer of single values for strip charts.</p>;
+
+  const png = (e: React.MouseEvent) => {
+    const panel = e.currentTarget.closest('.strip-charts');
+    const rows = [...(panel?.querySelectorAll<HTMLElement>('.strip-row') ?? [])];
+    const parts = rows
+      .map((r) => {
+        const canvas = r.querySelector<HTMLCanvasElement>('.strip-plot canvas');
+        const name = r.dataset.field!;
+        const val = r.querySelector('.strip-value')?.textContent ?? '';
+        return canvas ? { canvas, label: `${name}: ${val} ${unitOf(info, name)}`.trim() } : null;
+      })
+      .filter((p): p is { canvas: HTMLCanvasElement; label: string } => p !== null);
+    const label = STRIP_WINDOWS.find((w) => w.ms === windowMs)?.label ?? '';
+    void exportPng(fileName(info.name, 'strip_charts'), `${info.name} strip charts (${label})`, parts, [`${formatCount(strip.events)} events`]);
+  };
+
+  return (
+    <div className="strip-charts" data-testid="strip-charts" data-buffer={info.name}>
+      <div className="analysis-controls">
+        <label>
+          Buffer{' '}
+          <select aria-label="Strip-chart buffer" value={info.name} onChange={(e) => store.getState().setStripBuffer(e.target.value)}>
+            {scalar.map((b) => (
+              <option key={b.name} value={b.name}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span role="group" aria-label="Window" className="strip-windows">
+          {STRIP_WINDOWS.map((w) => (
+            <button key={w.label} type="button" className={w.ms === windowMs ? 'active' : ''} aria-pressed={w.ms === windowMs} onClick={() => store.getState().setStripWindow(w.ms)}>
+              {w.label}
+            </button>
+          ))}
+        </span>
+        <span className="muted" ref={events} data-testid="strip-events" data-value={0}>
+          0 events
+        </span>
+        <span className="analysis-exports">
+          <button type="button" onClick={png} disabled={fields.length === 0}>
+            PNG
+          </button>
+        </span>
+      </div>
+      <div className="strip-fields" role="group" aria-label="Fields shown">
+        {info.fields.map((f, k) => (
+          <label key={f.name} className="channel-toggle" style={{ borderColor: colourOf(info, f.name, k) }}>
+            <input
+              type="checkbox"
+              checked={fields.includes(f.name)}
+              onChange={(e) => store.getState().setStripFields(e.target.checked ? [...fields, f.name] : fields.filter((x) => x !== f.name))}
+            />
+            {f.name}
+          </label>
+        ))}
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="strip-rows">
+        {fields.map((f) => {
+          const k = info.fields.findIndex((x) => x.name === f);
+          return <Chart key={`${info.name}:${f}`} info={info} field={f} index={k} colour={colourOf(info, f, k)} unit={unitOf(info, f)} />;
+        })}
+      </div>
+    </div>
+  );
+}
