@@ -152,9 +152,10 @@ describe('the Electron app', () => {
       }, muon);
       await page.getByRole('button', { name: 'Open…', exact: true }).click();
       await page.waitForSelector('.app[data-run-state="idle"] .setup-name', WAIT);
-      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toBe('Muon lifetime (simulated detector) — RingScope');
-      const recent = JSON.parse(readFileSync(join(tmp, 'user-data', 'recent-files.json'), 'utf8'));
-      expect(recent.files).toEqual([muon]);
+      // Main learns of the setup on its own port; wait for it there.
+      await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle()), WAIT).toBe('Muon lifetime (simulated detector) — RingScope');
+      const recentFile = join(tmp, 'user-data', 'recent-files.json');
+      await expect.poll(() => existsSync(recentFile) && JSON.parse(readFileSync(recentFile, 'utf8')).files, WAIT).toEqual([muon]);
 
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       await page.waitForSelector('.app[data-run-state="running"]', WAIT);

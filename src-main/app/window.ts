@@ -36,12 +36,12 @@ export function serveRenderer(rendererDir: string): void {
 
 /** Navigation, new-window, webview and permission rules for every web contents (after ready). */
 export function hardenContents(devServerUrl: string | null): void {
-  const deny = (allowed: boolean) => (e: { preventDefault(): void; url: string }) => {
-    if (!allowed || !navigationAllowed(e.url, devServerUrl)) e.preventDefault();
+  const guard = (e: { preventDefault(): void; url: string }) => {
+    if (!navigationAllowed(e.url, devServerUrl)) e.preventDefault();
   };
   app.on('web-contents-created', (_e, contents: WebContents) => {
-    contents.on('will-navigate', deny(true));
-    contents.on('will-redirect', deny(true));
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
     contents.on('will-frame-navigate', (e) => {
       // Subframes have no business in RingScope; the main frame may only reload the app.
       if (!e.isMainFrame || !navigationAllowed(e.url, devServerUrl)) e.preventDefault();
