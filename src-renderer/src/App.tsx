@@ -9,7 +9,6 @@ import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
-import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Oscilloscope } from './panels/Oscilloscope';
 import { Problems } from './panels/Problems';
 import { RunControl } from './panels/RunControl';
@@ -59,7 +58,6 @@ export function App() {
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
           <Problems />
           <Oscilloscope />
-          <AnalysisPanel />
           <AnalysisPanel />
         </div>
         <EditorColumn />
