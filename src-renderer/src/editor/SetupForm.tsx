@@ -240,7 +240,7 @@ function ParamRow({ fn, param: p, at, active }: { fn: FunctionForm; param: Param
           <span className="param-origin" data-testid="param-origin">
             {' '}
             · from {p.origin}
-          </span>
+          </span>{' '}
           {p.inFile && (
             <button type="button" className="link small" title="Remove it from this file (back to the default or the config file)" onClick={() => del(p.key.startsWith('FunctionConfigs') ? ['FunctionConfigs', fn.fktName, p.name] : [...fn.path, 'config', p.name])}>
               reset

@@ -4,10 +4,12 @@
 // position (vertical, time zero) are marked; y auto or fixed; Hold freezes
 // the picture; the cursor readout shows the values under the mouse.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { onThemeChange, themeColour } from '../look/theme';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { BufferInfo } from '../../../src-shared/bridge/protocol';
 import { useApp, useAppContext } from '../AppContext';
+import { exportPng, fileName } from '../analysis/png';
 import { frameStats } from './frame-stats';
 import { MARKER_COLOR, ScopeData, scopeLayout, type ScopeLayout } from './scope-layout';
 
@@ -16,6 +18,10 @@ interface YScale {
   min: number;
   max: number;
 }
+
+const axisColour = () => themeColour('--plot-axis', '#333');
+const gridColour = () => themeColour('--plot-grid', '#e6e6e6');
+const tickColour = () => themeColour('--plot-tick', '#ccc');
 
 function fmt(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
@@ -102,8 +108,8 @@ function Plot({ info, hidden, y, hold }: { info: BufferInfo; hidden: Record<stri
         },
       },
       axes: [
-        { label: layout.xLabel, stroke: '#333', grid: { stroke: '#e6e6e6', width: 1 }, ticks: { stroke: '#ccc', width: 1 } },
-        { label: layout.yLabel, stroke: '#333', grid: { stroke: '#e6e6e6', width: 1 }, ticks: { stroke: '#ccc', width: 1 }, size: 60 },
+        { label: layout.xLabel, stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 } },
+        { label: layout.yLabel, stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 }, size: 60 },
       ],
       series: [
         { label: 't' },
@@ -163,6 +169,9 @@ function Plot({ info, hidden, y, hold }: { info: BufferInfo; hidden: Record<stri
     };
     raf = requestAnimationFrame(loop);
 
+    // The axes take the theme's colours at every draw; a theme switch redraws at once.
+    const offTheme = onThemeChange(() => u.redraw(false));
+
     let ro: ResizeObserver | null = null;
     if (typeof ResizeObserver !== 'undefined') {
       ro = new ResizeObserver(() => {
@@ -174,6 +183,7 @@ function Plot({ info, hidden, y, hold }: { info: BufferInfo; hidden: Record<stri
     }
     return () => {
       cancelAnimationFrame(raf);
+      offTheme();
       ro?.disconnect();
       u.destroy();
       plot.current = null;
@@ -203,6 +213,7 @@ function Plot({ info, hidden, y, hold }: { info: BufferInfo; hidden: Record<stri
     </>
   );
 }
+
 
 export function Oscilloscope() {
   const buffers = useApp((s) => s.setup?.buffers);
@@ -262,6 +273,16 @@ export function Oscilloscope() {
             </span>
             <button type="button" className={hold ? 'active' : ''} aria-pressed={hold} onClick={() => setHold(!hold)}>
               {hold ? 'Held' : 'Hold'}
+            </button>
+            <button
+              type="button"
+              onClick={(e) => {
+                const plot = e.currentTarget.closest('.oscilloscope')?.querySelector<HTMLElement>('[data-testid=scope-plot]');
+                const canvas = plot?.querySelector('canvas');
+                if (canvas) void exportPng(fileName(info.name, 'oscilloscope'), `${info.name} oscilloscope${plot?.dataset.counter ? `, event ${plot.dataset.counter}` : ''}`, [{ canvas }]);
+              }}
+            >
+              PNG
             </button>
           </>
         )}
