@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { BufferInfo, HistogramRequest, HistogramUpdate } from '../../../src-shared/bridge/protocol';
 import { MAX_HISTOGRAM_BINS } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
+import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
 import { defaultFitWindow, fitText, histogramCsv, histogramFor, plotData, scalarBuffers, unitOf } from './histogram-model';
 import { NumberField } from './NumberField';
@@ -18,9 +19,10 @@ const BAR = 'rgba(74, 144, 217, 0.55)';
 const BAR_EDGE = '#2f6db3';
 const CURVE = '#d62728';
 
-function cssVar(el: Element, name: string, fallback: string): string {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
-}
+// Canvas colours follow the theme at every draw (look/theme.ts).
+const axisColour = () => themeColour('--plot-axis', '#333');
+const gridColour = () => themeColour('--plot-grid', '#e6e6e6');
+const tickColour = () => themeColour('--plot-tick', '#ccc');
 
 /** Title of a histogram, as on the plot and in its PNG. */
 export function histogramTitle(r: HistogramRequest, unit: string): string {
@@ -36,8 +38,6 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const text = getComputedStyle(el).color || '#333';
-    const grid = cssVar(el, '--border', '#e6e6e6');
     let draws = 0;
     const overlay = (u: uPlot) => {
       const { update: h, unit: un } = latest.current;
@@ -47,6 +47,7 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
       ctx.save();
       ctx.font = `${12 * px}px system-ui, sans-serif`;
       ctx.textBaseline = 'top';
+      const text = axisColour();
       ctx.fillStyle = text;
       if (h) {
         ctx.textAlign = 'left';
@@ -85,8 +86,8 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
           : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.15)] },
       },
       axes: [
-        { label: `${request.field}${unit ? ` (${unit})` : ''}`, stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
-        { label: logY ? 'events per bin (log)' : 'events per bin', stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 60 },
+        { label: `${request.field}${unit ? ` (${unit})` : ''}`, stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 } },
+        { label: logY ? 'events per bin (log)' : 'events per bin', stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 }, size: 60 },
       ],
       series: [
         { label: request.field },
@@ -97,6 +98,7 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
     };
     const u = new uPlot(opts, [[], [], []], el);
     plot.current = u;
+    const offTheme = onThemeChange(() => u.redraw(false));
     let ro: ResizeObserver | null = null;
     if (typeof ResizeObserver !== 'undefined') {
       ro = new ResizeObserver(() => {
@@ -107,6 +109,7 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
       ro.observe(el);
     }
     return () => {
+      offTheme();
       ro?.disconnect();
       u.destroy();
       plot.current = null;

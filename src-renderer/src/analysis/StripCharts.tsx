@@ -11,6 +11,7 @@ import 'uplot/dist/uPlot.min.css';
 import { decimate, STRIP_WINDOWS } from '../../../src-shared/analysis/strip';
 import type { BufferInfo } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
+import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
 import { scalarBuffers, unitOf } from './histogram-model';
 import { exportPng, fileName } from './png';
@@ -59,8 +60,9 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const text = getComputedStyle(el).color || '#333';
-    const grid = getComputedStyle(el).getPropertyValue('--border').trim() || '#e6e6e6';
+    const text = () => themeColour('--plot-axis', '#333');
+    const grid = () => themeColour('--plot-grid', '#e6e6e6');
+    const tick = () => themeColour('--plot-tick', '#ccc');
     let span: [number, number] = [0, 1];
     const u = new uPlot(
       {
@@ -79,8 +81,8 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
           },
         },
         axes: [
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 28 },
-          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 64 },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: tick, width: 1 }, size: 28 },
+          { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: tick, width: 1 }, size: 64 },
         ],
         series: [{}, { label: `${field} max`, stroke: colour, width: 1, spanGaps: true }, { label: `${field} min`, stroke: colour, width: 1, spanGaps: true }],
         bands: [{ series: [1, 2], fill: fade(colour) }],
@@ -88,6 +90,7 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
       [[], [], []],
       el,
     );
+    const offTheme = onThemeChange(() => u.redraw(false));
     let drawn = -1;
     let shownWindow = windowRef.current;
     let draws = 0;
@@ -125,6 +128,7 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
     }
     return () => {
       cancelAnimationFrame(raf);
+      offTheme();
       ro?.disconnect();
       u.destroy();
     };

@@ -82,10 +82,12 @@ describe('histogram model', () => {
     const curve = fitCurve(u);
     const expected = expectedCounts({ tau: 2197.4, n: 640, t_min: 400, t_max: 14000 }, { bins: 60, min: 0, max: 15000 });
     expect(curve[0]).toBeNull(); // [0, 250) lies below t_min
-    expect(curve[1]).toBeCloseTo(expected[1]!, 9); // [250, 500) reaches into the window
+    expect(curve[1]).toBeNull(); // [250, 500) lies partly outside: its share would look like a dip
+    expect(curve[2]).toBeCloseTo(expected[2]!, 9); // [500, 750): a whole bin inside
     expect(curve[5]).toBeCloseTo(expected[5]!, 9);
-    expect(curve[59]).toBeNull(); // [14750, 15000) lies beyond t_max
-    expect(curve.filter((c) => c !== null).reduce((a, b) => a! + b!, 0)).toBeCloseTo(640, 6);
+    expect(curve[55]).toBeCloseTo(expected[55]!, 9); // [13750, 14000) ends at t_max
+    expect(curve[56]).toBeNull(); // beyond t_max
+    expect(curve[2]! / curve[3]!).toBeCloseTo(Math.exp(250 / 2197.4), 9);
     const log = plotData({ ...u, counts: [0, ...u.counts.slice(1)] }, true);
     expect(log.counts[0]).toBeNull();
     expect(log.x[0]).toBe(125);

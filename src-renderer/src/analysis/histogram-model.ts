@@ -71,7 +71,7 @@ export function plotData(u: HistogramUpdate, logY: boolean): { x: number[]; coun
   return { x, counts, curve };
 }
 
-/** The fit's expected counts per bin (shared model: expectedCounts); null outside the fit window or without a usable fit. */
+/** The fit's expected counts per bin (shared model: expectedCounts); null for bins not wholly inside the fit window (a partial bin's share would look like a dip) or without a usable fit. */
 export function fitCurve(u: HistogramUpdate): (number | null)[] {
   const f = u.fit;
   const n = u.counts.length;
@@ -82,7 +82,9 @@ export function fitCurve(u: HistogramUpdate): (number | null)[] {
   return Array.from(expected, (c, i) => {
     const a = u.range[0] + i * w;
     const b = a + w;
-    return b <= f.t_min || a >= f.t_max ? null : c;
+    // A little slack: bin edges from a division may miss the window's edge by rounding.
+    const eps = 1e-9 * w;
+    return a < f.t_min - eps || b > f.t_max + eps ? null : c;
   });
 }
 
