@@ -13,7 +13,7 @@ export interface Layout {
   editorOpen: boolean;
 }
 
-export const DEFAULT_LAYOUT: Layout = { side: 360, editor: 400, editorOpen: true };
+export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: true };
 export const LIMITS = { side: [260, 560], editor: [300, 900] } as const;
 /** The plots keep at least this much width. */
 export const MIN_MAIN = 420;
