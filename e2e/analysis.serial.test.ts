@@ -111,6 +111,7 @@ describe('histograms, fits and strip charts in the browser', () => {
     await page.goto(url);
     await page.waitForSelector('.app[data-connection="open"]', WAIT);
     await runStateIs(page, 'idle');
+    await page.getByRole('tab', { name: 'Histogram' }).click();
     // The setup's display hint picks decay_time, 60 bins, with the fit on.
     await page.waitForSelector('[data-testid=histogram][data-field="decay_time"]', WAIT);
     expect(await histogram(page)).toMatchObject({ events: 0, bins: 60 });
@@ -185,6 +186,7 @@ describe('histograms, fits and strip charts in the browser', () => {
     const size = await pngSize(page, png.bytes);
     expect(size.width).toBeGreaterThan(200);
     expect(size.height).toBeGreaterThan(200);
+    await page.getByRole('tab', { name: 'Oscilloscope' }).click();
     const scope = await downloadOf(page, page.locator('.oscilloscope').getByRole('button', { name: 'PNG' }));
     expect(scope.name).toMatch(/^RB_\d_oscilloscope\.png$/);
     expect((await pngSize(page, scope.bytes)).width).toBeGreaterThan(200);

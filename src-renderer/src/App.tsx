@@ -9,7 +9,6 @@ import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
-import { Oscilloscope } from './panels/Oscilloscope';
 import { Problems } from './panels/Problems';
 import { RunControl } from './panels/RunControl';
 import { runState } from './store/appStore';
@@ -57,7 +56,6 @@ export function App() {
         <div className="main">
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
           <Problems />
-          <Oscilloscope />
           <AnalysisPanel />
         </div>
         <EditorColumn />

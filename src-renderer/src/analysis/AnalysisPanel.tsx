@@ -1,30 +1,42 @@
-// Histograms and strip charts, as two tabs of one panel under the oscilloscope.
+// The main view, one of three tabs sharing the column's height: the
+// oscilloscope, the histogram with its fit, and the strip charts. Tabs rather
+// than a stack, so that each plot keeps a usable size at 1280×800 with the
+// setup editor open. A setup that cannot run shows the oscilloscope panel,
+// which explains what is missing.
 import { useApp } from '../AppContext';
+import { Oscilloscope } from '../panels/Oscilloscope';
 import './analysis.css';
 import { HistogramPanel } from './HistogramPanel';
 import { StripCharts } from './StripCharts';
-import { useAnalysisState, useAnalysis } from './store';
+import { useAnalysis, useAnalysisState, type AnalysisTab } from './store';
+
+const TABS: readonly [AnalysisTab, string][] = [
+  ['scope', 'Oscilloscope'],
+  ['histogram', 'Histogram'],
+  ['strip', 'Strip charts'],
+];
 
 export function AnalysisPanel() {
   const setup = useApp((s) => s.setup);
   const tab = useAnalysisState((s) => s.tab);
   const { store } = useAnalysis();
-  if (!setup || !setup.runnable) return null;
+  if (!setup || !setup.runnable) return <Oscilloscope />;
   return (
-    <section className="panel analysis" aria-label="Analysis">
-      <div className="analysis-tabs" role="tablist">
-        {(
-          [
-            ['histogram', 'Histogram'],
-            ['strip', 'Strip charts'],
-          ] as const
-        ).map(([id, label]) => (
+    <>
+      <div className="view-tabs" role="tablist" aria-label="View">
+        {TABS.map(([id, label]) => (
           <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} onClick={() => store.getState().setTab(id)}>
             {label}
           </button>
         ))}
       </div>
-      {tab === 'histogram' ? <HistogramPanel /> : <StripCharts />}
-    </section>
+      {tab === 'scope' ? (
+        <Oscilloscope />
+      ) : (
+        <section className="panel analysis" aria-label={tab === 'histogram' ? 'Histogram' : 'Strip charts'}>
+          {tab === 'histogram' ? <HistogramPanel /> : <StripCharts />}
+        </section>
+      )}
+    </>
   );
 }

@@ -67,7 +67,7 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
     const u = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
-        height: 96,
+        height: 110,
         legend: { show: false },
         cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
         scales: {
@@ -120,7 +120,7 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
       ro = new ResizeObserver(() => {
         const w = Math.max(200, el.clientWidth);
         if (w !== u.width) {
-          u.setSize({ width: w, height: 96 });
+          u.setSize({ width: w, height: 110 });
           drawn = -1;
         }
       });

@@ -106,6 +106,8 @@ describe('histogram model', () => {
 describe('analysis panel', () => {
   it('asks for the hinted histogram and the strip charts, and shows events, τ ± σ and the fit', async () => {
     m = await mount(<AnalysisPanel />, [hello({ setup })]);
+    expect(m.container.querySelector('.oscilloscope')).not.toBeNull(); // a setup with waveforms opens on the oscilloscope
+    await m.click('Histogram');
     await frames();
     const req = m.bridge.of('histogram').at(-1)!;
     expect(req).toMatchObject({ id: 'main', spec: { buffer: 'RB_3', field: 'decay_time', bins: 60, range: [0, 15000], fit: { t_min: 400, t_max: 14000 } } });
@@ -123,6 +125,7 @@ describe('analysis panel', () => {
 
   it('sends a changed binning on Enter and refuses nonsense in place', async () => {
     m = await mount(<AnalysisPanel />, [hello({ setup })]);
+    await m.click('Histogram');
     const bins = m.container.querySelector<HTMLInputElement>('input[aria-label=Bins]')!;
     await type(bins, '30');
     await m.emit(); // flush

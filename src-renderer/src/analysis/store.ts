@@ -17,7 +17,8 @@ export const HISTOGRAM_ID = 'main';
 /** Fields a strip chart shows first. */
 const DEFAULT_STRIP_FIELDS = 4;
 
-export type AnalysisTab = 'histogram' | 'strip';
+/** The main view: oscilloscope, histogram or strip charts. */
+export type AnalysisTab = 'scope' | 'histogram' | 'strip';
 
 export interface AnalysisState {
   tab: AnalysisTab;
@@ -122,7 +123,7 @@ export function createAnalysis(bridge: Bridge): Analysis {
   };
 
   const store = createStore<AnalysisState>()((set, get) => ({
-    tab: 'histogram',
+    tab: 'scope',
     request: null,
     histogram: null,
     histogramError: null,
@@ -163,7 +164,9 @@ export function createAnalysis(bridge: Bridge): Analysis {
     const s = store.getState();
     const scalar = scalarBuffers(buffers);
     const request = s.request && requestFits(s.request, buffers) ? s.request : defaultHistogram(buffers);
-    const hasHint = scalar.some((b) => b.display?.histogram);
+    const waves = buffers.some((b) => b.samples > 1);
+    // Another setup (not a reconnect to the same one): start from its defaults.
+    const fresh = !s.request || !requestFits(s.request, buffers);
     const keepStrip = s.stripBuffer !== null && scalar.some((b) => b.name === s.stripBuffer);
     const stripBuffer = keepStrip ? s.stripBuffer : (scalar[0]?.name ?? null);
     const info = buffers.find((b) => b.name === stripBuffer);
@@ -174,7 +177,8 @@ export function createAnalysis(bridge: Bridge): Analysis {
       stripBuffer,
       stripFields,
       stripError: null,
-      ...(setup && setup !== null && !s.request ? { tab: hasHint || scalar.length === 0 ? 'histogram' : 'strip' } : {}),
+      // A new setup opens on the oscilloscope when it has waveforms, else on its strip charts.
+      ...(fresh ? { tab: waves || scalar.length === 0 ? 'scope' : 'strip' } : {}),
     });
     if (request && setup?.runnable) void store.getState().setRequest(request);
     else store.setState({ request });
