@@ -168,6 +168,107 @@ describe('findPeaks (scipy.signal.find_peaks semantics)', () => {
   });
 });
 
+// The whole of scipy's pipeline, every property, from the plain helpers
+// (localMaxima, selectByPeakDistance, peakProminences, peakWidths): what
+// findPeaks's shortcuts (pre-filter, block summaries, early exits) must equal.
+function referenceFull(x: ArrayLike<number>, o: FindPeaksOptions): Record<string, number[]> {
+  const range = (c: FindPeaksOptions['height']): [number, number] =>
+    typeof c === 'number' ? [c, Infinity] : [c![0] ?? -Infinity, c![1] ?? Infinity];
+  const [mid, left, right] = localMaxima(x);
+  let props: Record<string, number[]> = { peaks: mid, left_edges: left, right_edges: right };
+  const filter = (keep: boolean[]): void => {
+    props = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.filter((_, i) => keep[i])]));
+  };
+  if (o.height !== undefined) {
+    const [lo, hi] = range(o.height);
+    props.peak_heights = props.peaks!.map((p) => x[p]!);
+    filter(props.peak_heights.map((v) => v >= lo && v <= hi));
+  }
+  if (o.distance !== undefined) filter(selectByPeakDistance(props.peaks!, props.peaks!.map((p) => x[p]!), o.distance));
+  if (o.prominence !== undefined || o.width !== undefined) {
+    Object.assign(props, peakProminences(x, props.peaks!));
+    if (o.prominence !== undefined) {
+      const [lo, hi] = range(o.prominence);
+      filter(props.prominences!.map((v) => v >= lo && v <= hi));
+    }
+  }
+  if (o.width !== undefined) {
+    Object.assign(props, peakWidths(x, props.peaks!, o.rel_height ?? 0.5, props.prominences!, props.left_bases!, props.right_bases!));
+    const [lo, hi] = range(o.width);
+    filter(props.widths!.map((v) => v >= lo && v <= hi));
+  }
+  return props;
+}
+
+describe('findPeaks against the plain pipeline, every property', () => {
+  // Long signals (block summaries of 128 samples), ties, plateaus across block
+  // edges, ±0, ±∞ and NaN, float32 and float64, and waveforms with pulses.
+  function signal(rng: Random, kind: number): Float32Array | Float64Array | number[] {
+    const n = 2 + rng.integer(kind % 2 === 0 ? 300 : 3000);
+    const x: number[] = [];
+    for (let i = 0; i < n; i++) {
+      switch (kind % 5) {
+        case 0:
+          x.push(rng.integer(4)); // plateaus and equal heights everywhere
+          break;
+        case 1:
+          x.push(rng.integer(3) === 0 ? x[i - 1] ?? 0 : Math.round(rng.normal() * 4) / 4);
+          break;
+        case 2:
+          x.push(-480 + 8 * (0.5 - rng.uniform()));
+          break;
+        case 3: {
+          const r = rng.integer(60);
+          x.push(r === 0 ? NaN : r === 1 ? Infinity : r === 2 ? -Infinity : r === 3 ? -0 : r < 8 ? 0 : rng.integer(7) - 3);
+          break;
+        }
+        default:
+          x.push(Math.floor(i / (1 + rng.integer(200))) % 5); // long plateaus and steps
+      }
+    }
+    // pulses: a rise and an exponential tail, sometimes taller than everything, sometimes not
+    const pulses = rng.integer(4);
+    for (let p = 0; p < pulses; p++) {
+      const at = rng.integer(n);
+      const h = [5, 40, 250][rng.integer(3)]!;
+      for (let k = 0; k < 100 && at + k < n; k++) x[at + k]! += h * Math.exp(-k / 25);
+    }
+    const t = rng.integer(3);
+    return t === 0 ? Float32Array.from(x) : t === 1 ? Float64Array.from(x) : x;
+  }
+
+  it('equals it on thousands of random signals and options', () => {
+    const rng = new Random(2024);
+    for (let c = 0; c < 3000; c++) {
+      const x = signal(rng, c);
+      const o: FindPeaksOptions = {};
+      if (rng.uniform() < 0.6) o.distance = [1, 2, 3.5, 10, 40][rng.integer(5)]!;
+      const pr = rng.integer(6);
+      if (pr < 4) o.prominence = [0, 0.5, 2, 35][pr]!;
+      else if (pr === 4) o.prominence = ([[null, 3], [1, 50], [-Infinity, null]] as const)[rng.integer(3)];
+      if (rng.uniform() < 0.5) o.width = [0, 1, 2.5, 10][rng.integer(4)]!;
+      if (rng.uniform() < 0.3) o.rel_height = [0, 0.25, 1][rng.integer(3)]!;
+      if (rng.uniform() < 0.2) o.height = rng.uniform() < 0.5 ? 0.5 : [-479, null];
+      expect(findPeaks(x, o), JSON.stringify({ c, o, n: x.length })).toEqual(referenceFull(x, o));
+    }
+  });
+
+  it('finds a pulse whose walks cross many blocks, also next to NaN and a higher sample', () => {
+    const x = new Float32Array(4250).fill(-480);
+    for (let i = 0; i < x.length; i++) x[i] = -480 + ((i * 7919) % 13) / 4;
+    for (let k = 0; k < 100; k++) x[500 + k]! += 250 * Math.exp(-k / 25);
+    x[3000] = -490; // the right base, far away
+    x[17] = -491; // the left base
+    const o = { prominence: 35, distance: 10, width: 10 };
+    expect(findPeaks(x, o)).toEqual(referenceFull(x, o));
+    expect(findPeaks(x, o).right_bases).toEqual([3000]);
+    x[2000] = NaN; // stops the right walk
+    expect(findPeaks(x, o)).toEqual(referenceFull(x, o));
+    x[200] = 1000; // a higher sample stops the left walk (and is no peak's neighbour)
+    expect(findPeaks(x, o)).toEqual(referenceFull(x, o));
+  });
+});
+
 describe('peak helpers', () => {
   it('localMaxima returns midpoints and edges', () => {
     expect(localMaxima([0, 1, 1, 1, 0, 2, 0])).toEqual([

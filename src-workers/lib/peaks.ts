@@ -231,9 +231,194 @@ function bounds(c: Condition): [number, number] {
   return [c[0] ?? Number.NEGATIVE_INFINITY, c[1] ?? Number.POSITIVE_INFINITY];
 }
 
-/** Keeps the entries of every property where keep[i], in place. */
-function filterAll(props: Record<string, number[]>, keep: readonly boolean[]): void {
-  for (const key of Object.keys(props)) props[key] = props[key]!.filter((_, i) => keep[i]);
+/** Keeps the entries of each array where keep[i] is truthy, in place (one index pass, no closures). */
+function keepWhere(keep: ArrayLike<boolean | number>, arrays: readonly number[][]): void {
+  const n = keep.length;
+  for (const a of arrays) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (keep[i]) a[k++] = a[i]!;
+    a.length = k;
+  }
+}
+
+// Block summaries: the minimum and maximum of every BLOCK samples, from one pass
+// over the signal. The global minimum (the prominence pre-filter's floor) is their
+// minimum; the local-maxima scan skips blocks whose maximum is below the threshold
+// (the noise between pulses); and a prominence walk crosses a block whose maximum
+// is not above the peak in one step, taking its minimum, instead of sample by
+// sample (a pulse's walks would otherwise cover the whole waveform).
+const BLOCK_SHIFT = 7;
+const BLOCK = 1 << BLOCK_SHIFT;
+// Reused between calls (findPeaks is synchronous and never re-entered).
+let blockMin = new Float64Array(256);
+let blockMax = new Float64Array(256);
+
+/**
+ * Fills blockMin/blockMax for x[0 … n−1]; returns the global minimum (+∞ when
+ * there is no number). A block holding NaN gets the maximum +∞, so it is never
+ * skipped: NaN stops a prominence walk, and only a sample-by-sample look sees that.
+ */
+function summarizeBlocks(x: Signal, n: number): number {
+  const nb = (n + BLOCK - 1) >> BLOCK_SHIFT;
+  if (blockMin.length < nb) {
+    blockMin = new Float64Array(nb);
+    blockMax = new Float64Array(nb);
+  }
+  let floor = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < nb; b++) {
+    const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+    let mn = Number.POSITIVE_INFINITY;
+    let mx = Number.NEGATIVE_INFINITY;
+    for (let i = b << BLOCK_SHIFT; i < end; i++) {
+      const v = x[i]!;
+      if (v < mn) mn = v;
+      if (!(v <= mx)) mx = v === v ? v : Number.POSITIVE_INFINITY;
+    }
+    blockMin[b] = mn;
+    blockMax[b] = mx;
+    if (mn < floor) floor = mn;
+  }
+  return floor;
+}
+
+/**
+ * localMaxima(x, floor, above) on summarised blocks: the same maxima, but blocks
+ * whose maximum fails x − floor ≥ above hold no candidate and are not scanned
+ * (subtraction is monotone, also when rounded, so no sample of theirs passes).
+ */
+function localMaximaInBlocks(x: Signal, n: number, floor: number, above: number): [number[], number[], number[]] {
+  const mid: number[] = [];
+  const left: number[] = [];
+  const right: number[] = [];
+  const iMax = n - 1; // the last sample cannot be a maximum
+  const nb = (n + BLOCK - 1) >> BLOCK_SHIFT;
+  let i = 1; // nor the first
+  for (let b = 0; b < nb; b++) {
+    if (!(blockMax[b]! - floor >= above)) continue;
+    if (i < b << BLOCK_SHIFT) i = b << BLOCK_SHIFT;
+    const end = Math.min(iMax, (b + 1) << BLOCK_SHIFT);
+    // As in localMaxima; a plateau may run into later blocks (i then starts past it).
+    for (; i < end; i++) {
+      const xi = x[i]!;
+      if (xi - floor >= above && x[i - 1]! < xi) {
+        let ahead = i + 1;
+        while (ahead < iMax && x[ahead] === xi) ahead++;
+        if (x[ahead]! < xi) {
+          left.push(i);
+          right.push(ahead - 1);
+          mid.push((i + ahead - 1) >> 1);
+          i = ahead; // samples up to here cannot be maxima
+        }
+      }
+    }
+  }
+  return [mid, left, right];
+}
+
+// Results of the last walk (a pair of module variables instead of an allocated object).
+let walkMin = 0;
+let walkBase = 0;
+
+/**
+ * The left half of a prominence walk on summarised blocks: from the peak leftwards
+ * while x ≤ x[peak]; sets walkMin to the lowest value passed and walkBase to where
+ * it was first reached (walking outwards), exactly as the sample-by-sample walk.
+ */
+function walkLeft(x: Signal, peak: number, xp: number): void {
+  const first = peak >> BLOCK_SHIFT;
+  let min = xp;
+  let base = peak;
+  // A block crossed in one step that lowered the minimum: which, and the minimum before it.
+  let minBlock = -1;
+  let minBefore = 0;
+  let stopped = false;
+  for (let b = first; b >= 0 && !stopped; b--) {
+    const mx = blockMax[b]!;
+    // No sample above the peak and no NaN (+∞ may be either: look closer): cross in one step.
+    if (b !== first && mx <= xp && mx !== Number.POSITIVE_INFINITY) {
+      if (blockMin[b]! < min) {
+        minBefore = min;
+        min = blockMin[b]!;
+        minBlock = b;
+      }
+      continue;
+    }
+    const lo = b << BLOCK_SHIFT;
+    for (let i = b === first ? peak : lo + BLOCK - 1; i >= lo; i--) {
+      const v = x[i]!;
+      if (!(v <= xp)) {
+        stopped = true;
+        break;
+      }
+      if (v < min) {
+        min = v;
+        base = i;
+        minBlock = -1;
+      }
+    }
+  }
+  if (minBlock >= 0) {
+    // The minimum lies in a crossed block: find where the walk first reaches it.
+    min = minBefore;
+    const lo = minBlock << BLOCK_SHIFT;
+    for (let i = lo + BLOCK - 1; i >= lo; i--) {
+      const v = x[i]!;
+      if (v < min) {
+        min = v;
+        base = i;
+      }
+    }
+  }
+  walkMin = min;
+  walkBase = base;
+}
+
+/** The right half of a prominence walk, as walkLeft (the last block may be short). */
+function walkRight(x: Signal, n: number, peak: number, xp: number): void {
+  const first = peak >> BLOCK_SHIFT;
+  const nb = (n + BLOCK - 1) >> BLOCK_SHIFT;
+  let min = xp;
+  let base = peak;
+  let minBlock = -1;
+  let minBefore = 0;
+  let stopped = false;
+  for (let b = first; b < nb && !stopped; b++) {
+    const mx = blockMax[b]!;
+    if (b !== first && mx <= xp && mx !== Number.POSITIVE_INFINITY) {
+      if (blockMin[b]! < min) {
+        minBefore = min;
+        min = blockMin[b]!;
+        minBlock = b;
+      }
+      continue;
+    }
+    const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+    for (let i = b === first ? peak : b << BLOCK_SHIFT; i < end; i++) {
+      const v = x[i]!;
+      if (!(v <= xp)) {
+        stopped = true;
+        break;
+      }
+      if (v < min) {
+        min = v;
+        base = i;
+        minBlock = -1;
+      }
+    }
+  }
+  if (minBlock >= 0) {
+    min = minBefore;
+    const end = Math.min(n, (minBlock + 1) << BLOCK_SHIFT);
+    for (let i = minBlock << BLOCK_SHIFT; i < end; i++) {
+      const v = x[i]!;
+      if (v < min) {
+        min = v;
+        base = i;
+      }
+    }
+  }
+  walkMin = min;
+  walkBase = base;
 }
 
 /** Finds peaks in x with scipy.signal.find_peaks semantics (height, distance, prominence, width). */
@@ -242,99 +427,83 @@ export function findPeaks(x: Signal, options: FindPeaksOptions = {}): Peaks {
   const relHeight = options.rel_height ?? 0.5;
   if (distance !== undefined && !(distance >= 1)) throw new RangeError('distance must be ≥ 1');
   if (!(relHeight >= 0)) throw new RangeError('rel_height must be ≥ 0');
-  // A peak's prominence is at most x[peak] − min(x): with a lower bound on the
-  // prominence, lower maxima can never be reported, and they cannot change the
-  // fate of one that can (only a peak at least as high removes another in the
-  // distance step), so they are left out from the start. Same result, and the
-  // many noise maxima of a waveform cost one pass instead of the full pipeline.
-  let floor = 0;
-  let above = Number.NEGATIVE_INFINITY;
-  if (prominence !== undefined) {
-    const [lo] = bounds(prominence);
-    if (lo > Number.NEGATIVE_INFINITY) {
-      floor = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < x.length; i++) if (x[i]! < floor) floor = x[i]!;
-      above = lo;
-    }
+  const n = x.length;
+  const walks = prominence !== undefined || width !== undefined;
+  const [promLo, promHi] = prominence === undefined ? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] : bounds(prominence);
+  let peaks: number[];
+  let left_edges: number[];
+  let right_edges: number[];
+  if (walks) {
+    // A peak's prominence is at most x[peak] − min(x): with a lower bound on the
+    // prominence, lower maxima can never be reported, and they cannot change the
+    // fate of one that can (only a peak at least as high removes another in the
+    // distance step), so they are left out from the start. Same result, and the
+    // many noise maxima of a waveform cost nothing beyond the block summary.
+    const floor = summarizeBlocks(x, n);
+    [peaks, left_edges, right_edges] =
+      promLo > Number.NEGATIVE_INFINITY
+        ? localMaximaInBlocks(x, n, floor, promLo)
+        : localMaximaInBlocks(x, n, 0, Number.NEGATIVE_INFINITY);
+  } else {
+    [peaks, left_edges, right_edges] = localMaxima(x);
   }
-  const [mid, left, right] = localMaxima(x, floor, above);
-  const props: Record<string, number[]> = { peaks: mid, left_edges: left, right_edges: right };
+  const out: Record<string, number[]> = { peaks, left_edges, right_edges };
 
   if (height !== undefined) {
     const [lo, hi] = bounds(height);
-    const h = props.peaks!.map((p) => x[p]!);
-    props.peak_heights = h;
-    filterAll(
-      props,
-      h.map((v) => v >= lo && v <= hi),
-    );
+    const peak_heights = peaks.map((p) => x[p]!);
+    out.peak_heights = peak_heights;
+    const keep = peak_heights.map((v) => v >= lo && v <= hi);
+    keepWhere(keep, Object.values(out));
   }
-  if (distance !== undefined) {
-    const pk = props.peaks!;
-    filterAll(
-      props,
+  if (distance !== undefined && peaks.length > 1) {
+    keepWhere(
       selectByPeakDistance(
-        pk,
-        pk.map((p) => x[p]!),
+        peaks,
+        peaks.map((p) => x[p]!),
         distance,
       ),
+      Object.values(out),
     );
   }
-  if (prominence !== undefined || width !== undefined) {
-    // Only a peak that passes the prominence condition needs its full walk: with a
-    // lower bound, one side whose minimum stays above x[peak] − min already fails it,
-    // which spares the long walks of the many small peaks (noise, pulse tails).
-    const [lo, hi] = prominence === undefined ? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] : bounds(prominence);
-    const n = x.length;
-    const keep: boolean[] = [];
+  if (walks) {
+    // Only a peak that passes the prominence condition needs its right walk: with a
+    // lower bound, a left minimum that stays above x[peak] − lo already fails it.
+    const m = peaks.length;
+    const keep = new Uint8Array(m);
     const prominences: number[] = [];
     const left_bases: number[] = [];
     const right_bases: number[] = [];
-    for (const peak of props.peaks!) {
+    for (let k = 0; k < m; k++) {
+      const peak = peaks[k]!;
       const xp = x[peak]!;
-      let leftBase = peak;
-      let leftMin = xp;
-      for (let i = peak; i >= 0 && x[i]! <= xp; i--) {
-        if (x[i]! < leftMin) {
-          leftMin = x[i]!;
-          leftBase = i;
-        }
-      }
+      walkLeft(x, peak, xp);
+      const leftMin = walkMin;
+      left_bases.push(walkBase);
       // Compare as the prominence is computed: x − a is monotone in a, also when rounded.
-      if (xp - leftMin < lo) {
-        keep.push(false);
+      if (xp - leftMin < promLo) {
         prominences.push(xp - leftMin); // an upper bound; dropped with the peak
-        left_bases.push(leftBase);
         right_bases.push(peak);
         continue;
       }
-      let rightBase = peak;
-      let rightMin = xp;
-      for (let i = peak; i < n && x[i]! <= xp; i++) {
-        if (x[i]! < rightMin) {
-          rightMin = x[i]!;
-          rightBase = i;
-        }
-      }
-      const prom = xp - Math.max(leftMin, rightMin);
-      keep.push(prom >= lo && prom <= hi);
+      walkRight(x, n, peak, xp);
+      const prom = xp - Math.max(leftMin, walkMin);
+      keep[k] = prom >= promLo && prom <= promHi ? 1 : 0;
       prominences.push(prom);
-      left_bases.push(leftBase);
-      right_bases.push(rightBase);
+      right_bases.push(walkBase);
     }
-    Object.assign(props, { prominences, left_bases, right_bases });
-    if (prominence !== undefined) filterAll(props, keep);
+    out.prominences = prominences;
+    out.left_bases = left_bases;
+    out.right_bases = right_bases;
+    if (prominence !== undefined) keepWhere(keep, Object.values(out));
   }
   if (width !== undefined) {
-    Object.assign(
-      props,
-      peakWidths(x, props.peaks!, relHeight, props.prominences!, props.left_bases!, props.right_bases!),
-    );
+    Object.assign(out, peakWidths(x, peaks, relHeight, out.prominences!, out.left_bases!, out.right_bases!));
     const [lo, hi] = bounds(width);
-    filterAll(
-      props,
-      props.widths!.map((v) => v >= lo && v <= hi),
+    keepWhere(
+      out.widths!.map((v) => v >= lo && v <= hi),
+      Object.values(out),
     );
   }
-  return props as unknown as Peaks;
+  return out as unknown as Peaks;
 }
