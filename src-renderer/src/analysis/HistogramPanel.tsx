@@ -10,7 +10,7 @@ import { MAX_HISTOGRAM_BINS } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
 import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
-import { defaultFitWindow, fitText, histogramCsv, histogramFor, plotData, scalarBuffers, unitOf } from './histogram-model';
+import { defaultFitWindow, fitText, hintedRange, histogramCsv, histogramFor, plotData, rangeForData, scalarBuffers, unitOf } from './histogram-model';
 import { NumberField } from './NumberField';
 import { download, exportPng, fileName } from './png';
 import { useAnalysis, useAnalysisState } from './store';
@@ -140,16 +140,13 @@ function Controls({ request, scalar, info, update }: { request: HistogramRequest
   const unit = unitOf(info, request.field);
 
   const fitRangeToData = () => {
-    if (!update || update.low === null || update.low === undefined || update.high === null || update.high === undefined) return;
-    let a = update.low;
-    let b = update.high;
-    if (a === b) {
-      a -= 0.5;
-      b += 0.5;
-    }
-    // Half-open bins: the largest value must fall inside, so the top edge goes a bin's width beyond it.
-    b += (b - a) / request.bins;
-    apply({ ...request, range: [a, b] });
+    const range = rangeForData(update?.low, update?.high, request.bins);
+    if (range) apply({ ...request, range });
+  };
+  // A field without a hinted range takes its range from the first values counted.
+  const choose = (b: BufferInfo, field?: string) => {
+    const r = histogramFor(b, field);
+    void store.getState().setRequest(r, { autoRange: !hintedRange(b, r.field) });
   };
 
   const csv = () => {
@@ -167,7 +164,7 @@ function Controls({ request, scalar, info, update }: { request: HistogramRequest
     <div className="analysis-controls">
       <label>
         Buffer{' '}
-        <select aria-label="Histogram buffer" value={request.buffer} onChange={(e) => apply(histogramFor(scalar.find((b) => b.name === e.target.value)!))}>
+        <select aria-label="Histogram buffer" value={request.buffer} onChange={(e) => choose(scalar.find((b) => b.name === e.target.value)!)}>
           {scalar.map((b) => (
             <option key={b.name} value={b.name}>
               {b.name}
@@ -177,7 +174,7 @@ function Controls({ request, scalar, info, update }: { request: HistogramRequest
       </label>
       <label>
         Field{' '}
-        <select aria-label="Histogram field" value={request.field} onChange={(e) => apply(histogramFor(info!, e.target.value))}>
+        <select aria-label="Histogram field" value={request.field} onChange={(e) => choose(info!, e.target.value)}>
           {info?.fields.map((f) => (
             <option key={f.name} value={f.name}>
               {f.name}

@@ -164,3 +164,17 @@ describe('analysis panel', () => {
     expect(formatValue(3.14159)).toBe('3.1416');
   });
 });
+
+describe('a field without a hinted range', () => {
+  it('takes its range from the first values counted, once', async () => {
+    const sensors: BufferInfo = { name: 'RB_1', slots: 16, samples: 1, fields: [{ name: 'cpu', dtype: 'float64' }], groups: ['Fkt_2'], observed: false };
+    m = await mount(<AnalysisPanel />, [hello({ setup: { ...setup, buffers: [sensors] } })]);
+    expect(m.bridge.of('histogram').at(-1)!.spec).toMatchObject({ field: 'cpu', bins: 50, range: [0, 100] });
+    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [0, 100], events: 3, low: 10, high: 60, fit: null }) });
+    await frames();
+    expect(m.bridge.of('histogram').at(-1)!.spec).toMatchObject({ range: [10, 61] });
+    const n = m.bridge.of('histogram').length;
+    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [10, 61], events: 4, low: 5, high: 60, fit: null }) });
+    expect(m.bridge.of('histogram').length).toBe(n);
+  });
+});

@@ -54,6 +54,24 @@ export function histogramFor(b: BufferInfo, field?: string): HistogramRequest {
   return { buffer: b.name, field: f, bins, range, fit: hinted ? defaultFitWindow(range) : null };
 }
 
+/** True when the buffer's display hint gives the range of this field's histogram. */
+export function hintedRange(b: BufferInfo, field: string): boolean {
+  const h = hintOf(b);
+  return h !== null && (h.field ?? b.fields[0]?.name) === field && Array.isArray(h.range);
+}
+
+/** A range that holds every value from low to high (bins are half-open, so the top edge lies a bin beyond high). */
+export function rangeForData(low: number | null | undefined, high: number | null | undefined, bins: number): [number, number] | null {
+  if (low === null || low === undefined || high === null || high === undefined || !Number.isFinite(low) || !Number.isFinite(high)) return null;
+  let a = low;
+  let b = high;
+  if (a === b) {
+    a -= 0.5;
+    b += 0.5;
+  }
+  return [a, b + (b - a) / Math.max(1, bins)];
+}
+
 /** True when a request still fits a setup's buffers (same buffer of single values, same field). */
 export function requestFits(req: HistogramRequest, buffers: readonly BufferInfo[]): boolean {
   const b = buffers.find((x) => x.name === req.buffer);

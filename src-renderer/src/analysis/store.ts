@@ -10,7 +10,7 @@ import type { BufferInfo, HistogramRequest, HistogramUpdate, HostEvent, SetupInf
 import type { Bridge } from '../bridge/Bridge';
 import { useAppContext } from '../AppContext';
 import type { AppStore } from '../store/appStore';
-import { defaultHistogram, requestFits, scalarBuffers } from './histogram-model';
+import { defaultFitWindow, defaultHistogram, hintedRange, rangeForData, requestFits, scalarBuffers } from './histogram-model';
 
 /** The id of the page's histogram on the host. */
 export const HISTOGRAM_ID = 'main';
@@ -25,6 +25,8 @@ export interface AnalysisState {
   request: HistogramRequest | null;
   histogram: HistogramUpdate | null;
   histogramError: string | null;
+  /** True while the range should follow the first values counted (a field without a hinted range). */
+  autoRange: boolean;
   logY: boolean;
   stripBuffer: string | null;
   stripFields: string[];
@@ -33,8 +35,8 @@ export interface AnalysisState {
   stripError: string | null;
 
   setTab(tab: AnalysisTab): void;
-  /** Asks the host for this histogram (bins, range, fit …); the current one stays until the host accepts. */
-  setRequest(request: HistogramRequest): Promise<void>;
+  /** Asks the host for this histogram (bins, range, fit …); `autoRange`: set the range from the first values counted. */
+  setRequest(request: HistogramRequest, options?: { autoRange?: boolean }): Promise<void>;
   setLogY(on: boolean): void;
   setStripBuffer(buffer: string | null): void;
   setStripFields(fields: string[]): void;
@@ -127,6 +129,7 @@ export function createAnalysis(bridge: Bridge): Analysis {
     request: null,
     histogram: null,
     histogramError: null,
+    autoRange: false,
     logY: false,
     stripBuffer: null,
     stripFields: [],
@@ -134,9 +137,9 @@ export function createAnalysis(bridge: Bridge): Analysis {
     stripError: null,
 
     setTab: (tab) => set({ tab }),
-    setRequest: async (request) => {
+    setRequest: async (request, options = {}) => {
       const seq = ++requestSeq;
-      set({ request });
+      set({ request, autoRange: options.autoRange === true });
       try {
         await bridge.request({ type: 'histogram', id: HISTOGRAM_ID, spec: request });
         if (seq === requestSeq) set({ histogramError: null });
@@ -180,8 +183,11 @@ export function createAnalysis(bridge: Bridge): Analysis {
       // A new setup opens on the oscilloscope when it has waveforms, else on its strip charts.
       ...(fresh ? { tab: waves || scalar.length === 0 ? 'scope' : 'strip' } : {}),
     });
-    if (request && setup?.runnable) void store.getState().setRequest(request);
-    else store.setState({ request });
+    const kept = request === s.request;
+    const histInfo = request ? buffers.find((b) => b.name === request.buffer) : undefined;
+    const autoRange = kept ? s.autoRange : !!histInfo && !hintedRange(histInfo, request!.field);
+    if (request && setup?.runnable) void store.getState().setRequest(request, { autoRange });
+    else store.setState({ request, autoRange });
     if (setup?.runnable) sendStrip();
     else strip.reset(null);
   };
@@ -199,6 +205,8 @@ export function createAnalysis(bridge: Bridge): Analysis {
           const r = store.getState().request;
           // An update for the request before the newest one is dropped: the newest follows.
           if (!r || (r.buffer === ev.histogram.buffer && r.field === ev.histogram.field)) store.setState({ histogram: ev.histogram });
+          const range = r && store.getState().autoRange && ev.histogram.events > 0 ? rangeForData(ev.histogram.low, ev.histogram.high, r.bins) : null;
+          if (r && range) void store.getState().setRequest({ ...r, range, fit: r.fit ? defaultFitWindow(range) : r.fit });
         }
         break;
       case 'strip':
