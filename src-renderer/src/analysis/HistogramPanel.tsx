@@ -86,7 +86,7 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
           : { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.15)] },
       },
       axes: [
-        { label: `${request.field}${unit ? ` (${unit})` : ''}`, stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 } },
+        { label: `${request.field}${unit ? ` (${unit})` : ''}`, space: 80, stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 } },
         { label: logY ? 'events per bin (log)' : 'events per bin', stroke: axisColour, grid: { stroke: gridColour, width: 1 }, ticks: { stroke: tickColour, width: 1 }, size: 60 },
       ],
       series: [

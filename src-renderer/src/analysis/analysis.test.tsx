@@ -173,8 +173,13 @@ describe('a field without a hinted range', () => {
     await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [0, 100], events: 3, low: 10, high: 60, fit: null }) });
     await frames();
     expect(m.bridge.of('histogram').at(-1)!.spec).toMatchObject({ range: [10, 61] });
+    // It widens while few values are in …
+    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [10, 61], underflow: 1, events: 4, low: 5, high: 60, fit: null }) });
+    expect(m.bridge.of('histogram').at(-1)!.spec).toMatchObject({ range: [5, 61.1] });
+    // … and stays once AUTO_RANGE_EVENTS are counted.
+    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [5, 61.1], underflow: 0, overflow: 0, entries: 100, events: 100, low: 5, high: 60, fit: null }) });
     const n = m.bridge.of('histogram').length;
-    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [10, 61], events: 4, low: 5, high: 60, fit: null }) });
+    await m.emit({ type: 'histogram', histogram: update({ buffer: 'RB_1', field: 'cpu', counts: new Array(50).fill(0), range: [5, 61.1], overflow: 1, events: 101, low: 5, high: 99, fit: null }) });
     expect(m.bridge.of('histogram').length).toBe(n);
   });
 });

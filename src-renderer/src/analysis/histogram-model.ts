@@ -46,7 +46,10 @@ export function defaultHistogram(buffers: readonly BufferInfo[]): HistogramReque
 export function histogramFor(b: BufferInfo, field?: string): HistogramRequest {
   const hint = hintOf(b);
   const names = b.fields.map((f) => f.name);
-  const f = field && names.includes(field) ? field : hint?.field && names.includes(hint.field) ? hint.field : names[0]!;
+  // Without a hint, a field with a display colour (sensors: cpu) says more than the first one (often a time).
+  const colours = b.display?.colors;
+  const coloured = colours && typeof colours === 'object' ? names.find((n) => n in (colours as object)) : undefined;
+  const f = field && names.includes(field) ? field : hint?.field && names.includes(hint.field) ? hint.field : (coloured ?? names[0]!);
   const hinted = hint !== null && (hint.field ?? names[0]) === f;
   const r = hinted ? hint.range : undefined;
   const range: [number, number] = Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1] ? [r[0], r[1]] : [0, 100];

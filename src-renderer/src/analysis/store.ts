@@ -14,6 +14,8 @@ import { defaultFitWindow, defaultHistogram, hintedRange, rangeForData, requestF
 
 /** The id of the page's histogram on the host. */
 export const HISTOGRAM_ID = 'main';
+/** Events after which an automatic range stays put (later outliers go to under/overflow). */
+export const AUTO_RANGE_EVENTS = 100;
 /** Fields a strip chart shows first. */
 const DEFAULT_STRIP_FIELDS = 4;
 
@@ -25,7 +27,7 @@ export interface AnalysisState {
   request: HistogramRequest | null;
   histogram: HistogramUpdate | null;
   histogramError: string | null;
-  /** True while the range should follow the first values counted (a field without a hinted range). */
+  /** True while the range follows the values counted (a field without a hinted range), until AUTO_RANGE_EVENTS or the user sets one. */
   autoRange: boolean;
   logY: boolean;
   stripBuffer: string | null;
@@ -205,8 +207,12 @@ export function createAnalysis(bridge: Bridge): Analysis {
           const r = store.getState().request;
           // An update for the request before the newest one is dropped: the newest follows.
           if (!r || (r.buffer === ev.histogram.buffer && r.field === ev.histogram.field)) store.setState({ histogram: ev.histogram });
-          const range = r && store.getState().autoRange && ev.histogram.events > 0 ? rangeForData(ev.histogram.low, ev.histogram.high, r.bins) : null;
-          if (r && range) void store.getState().setRequest({ ...r, range, fit: r.fit ? defaultFitWindow(range) : r.fit });
+          const h = ev.histogram;
+          // An automatic range widens to the values while few are in, then stays (the kept values re-bin exactly).
+          if (r && store.getState().autoRange && h.events > 0 && (h.underflow > 0 || h.overflow > 0 || h.entries === 0)) {
+            const range = rangeForData(h.low, h.high, r.bins);
+            if (range) void store.getState().setRequest({ ...r, range, fit: r.fit ? defaultFitWindow(range) : r.fit }, { autoRange: h.events < AUTO_RANGE_EVENTS });
+          } else if (r && store.getState().autoRange && h.events >= AUTO_RANGE_EVENTS) store.setState({ autoRange: false });
         }
         break;
       case 'strip':
