@@ -1,15 +1,17 @@
 // The preload bridge (built as one CommonJS file: sandboxed preloads cannot be
-// ES modules). It exposes a small typed API as window.ringscope — never
-// ipcRenderer itself — and passes the engine port to the page: MessagePorts
+// ES modules). It exposes a small typed API as window.ringscope (engine port,
+// native dialogs, recent files, menu commands) — never ipcRenderer itself — and passes the engine port to the page: MessagePorts
 // cannot cross contextBridge, so the port goes by window.postMessage to the
 // page's own origin, where the page accepts it only from its own window.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   ENGINE_PORT_MESSAGE,
   IPC,
+  type ConfirmRequest,
   type DesktopApi,
   type EngineStatus,
   type ExampleSetup,
+  type FileMenuAction,
   type RunMenuAction,
   type ThemeSource,
 } from '../src-shared/desktop/api';
@@ -40,13 +42,17 @@ const api: DesktopApi = {
   connectEngine: () => ipcRenderer.send(IPC.connectEngine),
   onEngineStatus: (l) => listen<EngineStatus>(IPC.engineStatus, l),
   restartEngine: () => ipcRenderer.invoke(IPC.restartEngine) as Promise<void>,
-  openSetupDialog: () => ipcRenderer.invoke(IPC.openSetupDialog) as Promise<string | null>,
-  newSetupDialog: () => ipcRenderer.invoke(IPC.newSetupDialog) as Promise<string | null>,
-  openSetup: (path) => ipcRenderer.invoke(IPC.openSetup, String(path)) as Promise<void>,
+  chooseOpenPath: () => ipcRenderer.invoke(IPC.chooseOpenPath) as Promise<string | null>,
+  chooseSavePath: (suggested) => ipcRenderer.invoke(IPC.chooseSavePath, String(suggested)) as Promise<string | null>,
+  confirm: (req: ConfirmRequest) =>
+    ipcRenderer.invoke(IPC.confirm, { message: String(req.message), detail: req.detail, confirm: req.confirm }) as Promise<boolean>,
+  setDocumentEdited: (edited) => ipcRenderer.send(IPC.documentEdited, edited === true),
+  setTheme: (theme) => ipcRenderer.send(IPC.setTheme, theme),
   recentFiles: () => ipcRenderer.invoke(IPC.recentFiles) as Promise<string[]>,
   onRecentFiles: (l) => listen<string[]>(IPC.recentFilesChanged, l),
   examples: () => ipcRenderer.invoke(IPC.examples) as Promise<ExampleSetup[]>,
   onRunMenu: (l) => listen<RunMenuAction>(IPC.runMenu, l),
+  onFileMenu: (l) => listen<FileMenuAction>(IPC.fileMenu, l),
   onTheme: (l) => {
     const off = listen<ThemeSource>(IPC.theme, l);
     void (ipcRenderer.invoke(IPC.getTheme) as Promise<ThemeSource>).then(l);

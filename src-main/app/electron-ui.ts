@@ -1,7 +1,7 @@
 // The controller's native side: dialogs, the window's title and messages, the
 // application menu, theme, and OS integration — each a direct Electron call.
 import { app, type BrowserWindow, dialog, Menu, type MenuItemConstructorOptions, type MessagePortMain, nativeTheme, shell } from 'electron';
-import { IPC, type EngineStatus, type RunMenuAction, type ThemeSource } from '../../src-shared/desktop/api';
+import { IPC, type EngineStatus, type FileMenuAction, type RunMenuAction, type ThemeSource } from '../../src-shared/desktop/api';
 import type { DesktopUi } from '../desktop/controller';
 import type { MenuCommand, MenuItemSpec } from '../desktop/menu-template';
 import type { DialogSpec } from '../desktop/quit-policy';
@@ -25,7 +25,11 @@ export class ElectronUi implements DesktopUi<MessagePortMain> {
   onMenuCommand: (cmd: MenuCommand) => void = () => undefined;
   private theme: ThemeSource = 'system';
 
-  constructor(private readonly window: () => BrowserWindow | null) {}
+  constructor(
+    private readonly window: () => BrowserWindow | null,
+    /** Focuses the window, creating it when there is none (macOS). */
+    private readonly show: () => void,
+  ) {}
 
   private win(): BrowserWindow | null {
     const w = this.window();
@@ -123,6 +127,19 @@ export class ElectronUi implements DesktopUi<MessagePortMain> {
 
   sendRunMenu(action: RunMenuAction): void {
     this.send(IPC.runMenu, action);
+  }
+
+  sendFileMenu(action: FileMenuAction): void {
+    this.send(IPC.fileMenu, action);
+  }
+
+  setDocumentEdited(edited: boolean): void {
+    const w = this.win();
+    if (w && process.platform === 'darwin') w.setDocumentEdited(edited);
+  }
+
+  showWindow(): void {
+    this.show();
   }
 
   addRecentDocument(path: string): void {

@@ -33,7 +33,7 @@ let win: BrowserWindow | null = null;
 // macOS hands files over with open-file, possibly before ready.
 app.on('open-file', (e, path) => {
   e.preventDefault();
-  if (controller) void controller.openSetup(path);
+  if (controller) controller.openPath(path);
   else pendingOpens.push(path);
 });
 
@@ -67,8 +67,13 @@ async function main(): Promise<void> {
     version: app.getVersion(),
     cwd: process.cwd(),
     output: outputConfig(settings.get().outputDirectory, readOnlyRoots, documentsDir),
+    // The window's editor offers the examples and never saves over them.
+    setups: { examplesDir, readOnlyRoots: [...readOnlyRoots, examplesDir] },
   });
-  const ui = new ElectronUi(() => win);
+  const ui = new ElectronUi(
+    () => win,
+    () => showWindow(),
+  );
   const c = new DesktopController({
     supervisor,
     settings,
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     examplesDir,
     readOnlyRoots,
     documentsDir,
+    cwd: process.cwd(),
     platform: process.platform,
     appName: 'RingScope',
     version: app.getVersion(),
@@ -99,6 +105,22 @@ async function main(): Promise<void> {
       if (win === w) win = null;
       c.windowGone();
     });
+    // The page guards unsaved setup edits with beforeunload, which Electron answers by silently not
+    // closing: ask natively instead (unless the user already agreed while quitting).
+    w.webContents.on('will-prevent-unload', (e) => {
+      if (c.unloadAllowed()) return e.preventDefault();
+      const answer = dialog.showMessageBoxSync(w, {
+        type: 'warning',
+        title: 'RingScope',
+        message: 'The setup has unsaved changes.',
+        detail: 'Leaving the page loses them. To keep them, cancel and use File ▸ Save or Save As….',
+        buttons: ['Discard Changes', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      });
+      if (answer === 0) e.preventDefault();
+    });
     w.webContents.on('render-process-gone', (_e, details) => {
       // The page crashed: load it again; it asks for a new engine port and finds the run where it is.
       if (details.reason !== 'clean-exit' && !w.isDestroyed()) w.reload();
@@ -106,14 +128,17 @@ async function main(): Promise<void> {
     win = w;
   };
 
-  app.on('second-instance', (_e, argv, workingDirectory, data) => {
+  const showWindow = () => {
     if (!win) openWindow();
     else {
       if (win.isMinimized()) win.restore();
       win.focus();
     }
+  };
+  app.on('second-instance', (_e, argv, workingDirectory, data) => {
+    showWindow();
     const setup = secondInstanceSetup(data, argv, workingDirectory, { defaultApp });
-    if (setup) void c.openSetup(setup);
+    if (setup) c.openPath(setup);
   });
   app.on('before-quit', (e) => {
     if (!c.requestQuit()) e.preventDefault();
@@ -126,11 +151,8 @@ async function main(): Promise<void> {
   });
 
   openWindow();
-  try {
-    await c.start();
-  } catch {
-    // The window shows the engine's exit and offers a restart.
-    return;
-  }
-  for (const path of pendingOpens.splice(0)) await c.openSetup(path);
+  // Files from the command line (or Finder) open in the window's editor once it is connected.
+  for (const path of pendingOpens.splice(0)) c.openPath(path);
+  // If the engine fails to start, the window shows its exit and offers a restart.
+  await c.start().catch(() => undefined);
 }

@@ -27,9 +27,22 @@ export function registerIpc(
     if (trusted(e)) controller.connectWindow();
   });
   handle(IPC.restartEngine, () => controller.restartEngine());
-  handle(IPC.openSetupDialog, () => controller.openDialog());
-  handle(IPC.newSetupDialog, () => controller.newSetup());
-  handle(IPC.openSetup, (path: unknown) => controller.openFromWindow(String(path)));
+  handle(IPC.chooseOpenPath, () => controller.chooseOpenPath());
+  handle(IPC.chooseSavePath, (suggested: unknown) => controller.chooseSavePath(String(suggested ?? '')));
+  handle(IPC.confirm, (req: unknown) => {
+    const r = (req ?? {}) as { message?: unknown; detail?: unknown; confirm?: unknown };
+    return controller.confirm({
+      message: String(r.message ?? ''),
+      detail: r.detail === undefined ? undefined : String(r.detail),
+      confirm: r.confirm === undefined ? undefined : String(r.confirm),
+    });
+  });
+  ipcMain.on(IPC.documentEdited, (e, edited: unknown) => {
+    if (trusted(e)) controller.setDocumentEdited(edited === true);
+  });
+  ipcMain.on(IPC.setTheme, (e, theme: unknown) => {
+    if (trusted(e) && (theme === 'system' || theme === 'light' || theme === 'dark')) controller.setTheme(theme);
+  });
   handle(IPC.recentFiles, () => controller.recentFiles());
   handle(IPC.examples, () => controller.examples());
   handle(IPC.getTheme, () => ui.currentTheme());

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineStatus, RunMenuAction, ThemeSource } from '../../src-shared/desktop/api';
+import type { EngineStatus, FileMenuAction, RunMenuAction, ThemeSource } from '../../src-shared/desktop/api';
 import type { StartOptions } from '../engine/api';
 import { nodePort } from '../engine-host/ports';
 import { FakeEngine } from '../serve/fake-engine.test-helper';
@@ -15,7 +15,7 @@ import { EngineClient } from './engine-client';
 import { EngineSupervisor, type EngineEnvironment } from './engine-supervisor';
 import { inProcessHost } from './in-process';
 import { findMenuItem, type MenuItemSpec } from './menu-template';
-import { ABORT_DIALOG, type DialogSpec, STOP_DIALOG } from './quit-policy';
+import { ABORT_DIALOG, DISCARD_DIALOG, type DialogSpec, STOP_DIALOG } from './quit-policy';
 import { RecentFiles } from './recent-files';
 import { SettingsStore } from './settings';
 import { nextEvent } from './worker-environment.test-helper';
@@ -38,6 +38,10 @@ class FakeUi implements DesktopUi<MessagePort> {
   ports: MessagePort[] = [];
   recentSent: string[][] = [];
   runMenu: RunMenuAction[] = [];
+  fileMenu: FileMenuAction[] = [];
+  edited: boolean[] = [];
+  shows = 0;
+  saveDialogStarts: string[] = [];
   osRecent: string[] = [];
   shown: string[] = [];
   quits = 0;
@@ -49,7 +53,10 @@ class FakeUi implements DesktopUi<MessagePort> {
   }
   chooseSetupToOpen = () => this.next();
   chooseNewSetupPath = () => this.next();
-  chooseSaveAsPath = () => this.next();
+  chooseSaveAsPath = (start: string) => {
+    this.saveDialogStarts.push(start);
+    return this.next();
+  };
   chooseOutputFolder = () => this.next();
   ask(d: DialogSpec) {
     this.dialogs.push(d);
@@ -79,6 +86,15 @@ class FakeUi implements DesktopUi<MessagePort> {
   }
   sendRunMenu(a: RunMenuAction) {
     this.runMenu.push(a);
+  }
+  sendFileMenu(a: FileMenuAction) {
+    this.fileMenu.push(a);
+  }
+  setDocumentEdited(e: boolean) {
+    this.edited.push(e);
+  }
+  showWindow() {
+    this.shows += 1;
   }
   addRecentDocument(p: string) {
     this.osRecent.push(p);
@@ -133,6 +149,7 @@ function app(name: string) {
     examplesDir: join(root, 'examples'),
     readOnlyRoots: [],
     documentsDir,
+    cwd: root,
     platform: 'linux',
     appName: 'RingScope',
     version: '0.0.1',
@@ -157,8 +174,12 @@ function app(name: string) {
 }
 
 describe('DesktopController', () => {
-  it('starts the engine, hands the window a port, opens a setup from the Open dialog and remembers it', async () => {
-    const { controller, ui, recent, windowClient, dir } = app('open');
+  it('starts the engine, hands the window a port, remembers what it opens, and hands File commands to it', async () => {
+    const { controller, ui, recent, windowClient, dir, supervisor } = app('open');
+    // A file handed over before the window is connected (command line) waits for it.
+    controller.openPath(muon);
+    expect(ui.fileMenu).toEqual([]);
+    expect(ui.shows).toBe(1);
     await controller.start();
     expect(ui.theme).toBe('system');
     expect(ui.title).toBe('RingScope');
@@ -167,12 +188,14 @@ describe('DesktopController', () => {
 
     controller.connectWindow();
     expect(ui.statuses.at(-1)).toEqual({ state: 'running', host: 'utility' });
+    expect(ui.ports).toHaveLength(1);
+    expect(ui.fileMenu).toEqual([{ kind: 'open-path', path: muon }]);
     const win = windowClient();
     await win.ready();
 
-    ui.paths.push(muon);
-    const seen = nextEvent(win, 'setup');
-    expect(await controller.openDialog()).toBe(muon);
+    // The window's editor opens it over its port; main learns of it on its own and remembers it.
+    const seen = nextEvent(supervisor.client!, 'setup');
+    await win.request({ type: 'open', path: muon });
     expect((await seen).setup.path).toBe('examples/muon/setup.yaml');
     expect(ui.title).toBe('Muon lifetime (simulated detector) — RingScope');
     expect(recent.list()).toEqual([muon]);
@@ -182,19 +205,47 @@ describe('DesktopController', () => {
     expect(ui.item('run-start').enabled).toBe(true);
     expect(ui.item('file-recent-0').command).toEqual({ kind: 'open-recent', path: muon });
 
-    // A cancelled dialog changes nothing.
-    expect(await controller.openDialog()).toBeNull();
-    // The window may open recent files and examples, nothing else.
-    await expect(controller.openFromWindow('/etc/passwd')).rejects.toThrow('Only recent setups and examples');
-    const counting = controller.examples().find((e) => e.path.endsWith(join('counting', 'setup.yaml')))!;
-    await controller.openFromWindow(counting.path);
-    expect(recent.list()).toEqual([counting.path, muon]);
+    // File commands go to the window now that it has a port.
+    for (const kind of ['new', 'open', 'save', 'save-as'] as const) await controller.handle({ kind });
     await controller.handle({ kind: 'open-recent', path: muon });
-    expect(recent.list()).toEqual([muon, counting.path]);
+    const counting = controller.examples().find((e) => e.path.endsWith(join('counting', 'setup.yaml')))!;
+    await controller.handle({ kind: 'open-example', path: counting.path });
+    expect(ui.fileMenu.slice(1)).toEqual([
+      { kind: 'new' },
+      { kind: 'open' },
+      { kind: 'save' },
+      { kind: 'save-as' },
+      { kind: 'open-path', path: muon },
+      { kind: 'open-path', path: counting.path },
+    ]);
     await controller.handle({ kind: 'clear-recent' });
     expect(recent.list()).toEqual([]);
     expect(ui.osRecent).toEqual([]);
     win.close();
+  });
+
+  it('answers the editor’s dialogs natively: Open from the setup’s folder, Save never inside the examples, yes/no questions', async () => {
+    const { controller, ui, supervisor, dir } = app('dialogs');
+    await controller.start();
+    await controller.openSetup(muon);
+    ui.paths.push('/lab/chosen.yaml');
+    expect(await controller.chooseOpenPath()).toBe('/lab/chosen.yaml');
+    expect(supervisor.setupPath).toBe(muon);
+
+    ui.paths.push('/lab/copy.yaml', null, null);
+    expect(await controller.chooseSavePath('muon.yaml')).toBe('/lab/copy.yaml');
+    expect(await controller.chooseSavePath('examples/muon/setup.yaml')).toBeNull();
+    expect(await controller.chooseSavePath('lab/spin.yaml')).toBeNull();
+    expect(ui.saveDialogStarts).toEqual([
+      join(dir, 'Documents', 'RingScope', 'muon.yaml'),
+      join(dir, 'Documents', 'RingScope', 'muon', 'setup.yaml'),
+      join(root, 'lab', 'spin.yaml'),
+    ]);
+
+    ui.buttons.push(0, 1);
+    expect(await controller.confirm({ message: 'Discard?', confirm: 'Discard Changes' })).toBe(true);
+    expect(await controller.confirm({ message: 'Replace?' })).toBe(false);
+    expect(ui.dialogs.at(-2)).toMatchObject({ type: 'question', message: 'Discard?', buttons: ['Discard Changes', 'Cancel'], defaultId: 0, cancelId: 1 });
   });
 
   it('hands Run-menu commands to the window, changes theme and output folder, and applies the folder at Start', async () => {
@@ -213,6 +264,13 @@ describe('DesktopController', () => {
     expect(ui.theme).toBe('dark');
     expect(settings.get().theme).toBe('dark');
     expect(ui.item('view-theme-dark').checked).toBe(true);
+    // The window's own theme switch reports to main; the same theme again changes nothing.
+    controller.setTheme('light');
+    expect(settings.get().theme).toBe('light');
+    expect(ui.item('view-theme-light').checked).toBe(true);
+    ui.theme = null;
+    controller.setTheme('light');
+    expect(ui.theme).toBeNull();
 
     ui.paths.push('/data/runs');
     await controller.handle({ kind: 'choose-output' });
@@ -226,7 +284,7 @@ describe('DesktopController', () => {
     expect(ui.item('file-open').enabled).toBe(false);
     // Opening during a run explains itself instead.
     expect(await controller.openSetup(muon)).toBe(false);
-    expect(ui.dialogs.at(-1)).toMatchObject({ type: 'error', detail: 'A run is in progress. Stop it first, then open the setup.' });
+    expect(ui.dialogs.at(-1)).toMatchObject({ type: 'error', detail: 'Stop the run before opening another setup.' });
     await win.request({ type: 'stop' });
 
     await controller.handle({ kind: 'reset-output' });
@@ -242,25 +300,6 @@ describe('DesktopController', () => {
     expect(ui.dialogs.at(-1)!.detail).toContain('Engine: its own utility process');
     expect(ui.dialogs.at(-1)!.detail).toContain('Electron 45.4.1');
     win.close();
-  });
-
-  it('File ▸ New writes the template where asked and opens it; Save As writes a copy and opens it', async () => {
-    const { controller, ui, supervisor, dir } = app('new');
-    await controller.start();
-    const created = join(dir, 'lab', 'first', 'setup.yaml');
-    ui.paths.push(created);
-    expect(await controller.newSetup()).toBe(created);
-    expect(supervisor.setupPath).toBe(created);
-    expect(readFileSync(created, 'utf8')).toContain('title: New setup');
-    expect(ui.title).toBe('New setup — RingScope');
-
-    const copy = join(dir, 'lab', 'copy.yaml');
-    ui.paths.push(copy);
-    await controller.handle({ kind: 'save-as' });
-    expect(supervisor.setupPath).toBe(copy);
-    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(created, 'utf8'));
-    await controller.handle({ kind: 'save' });
-    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(created, 'utf8'));
   });
 
   it('quitting during a run asks, stops the run gracefully, closes the engine, then quits', async () => {
@@ -322,6 +361,38 @@ describe('DesktopController', () => {
     b.supervisor.kill();
     await exited;
     expect(b.controller.requestQuit()).toBe(true);
+  });
+
+  it('asks before losing unsaved setup edits, then quits (and lets the window unload)', async () => {
+    const { controller, ui } = app('quit-unsaved');
+    await controller.start();
+    controller.connectWindow();
+    controller.setDocumentEdited(true);
+    expect(ui.edited.at(-1)).toBe(true);
+    expect(controller.unloadAllowed()).toBe(false);
+
+    ui.buttons.push(1);
+    const cancelled = ui.nextDialog();
+    expect(controller.requestQuit()).toBe(false);
+    expect(await cancelled).toEqual(DISCARD_DIALOG);
+    await Promise.resolve();
+    expect(ui.quits).toBe(0);
+
+    ui.buttons.push(0);
+    const asked = ui.nextDialog();
+    expect(controller.requestQuit()).toBe(false);
+    await asked;
+    await ui.quit;
+    expect(controller.unloadAllowed()).toBe(true);
+    expect(controller.requestQuit()).toBe(true);
+    // Saving in between clears the question: edits saved, nothing to lose.
+    const b = app('quit-saved');
+    await b.controller.start();
+    b.controller.setDocumentEdited(true);
+    b.controller.setDocumentEdited(false);
+    expect(b.controller.requestQuit()).toBe(false);
+    await b.ui.quit;
+    expect(b.ui.dialogs).toEqual([]);
   });
 
   it('after an unexpected engine exit: tells the window, refuses opens, and restarts with the setup and a new port', async () => {

@@ -3,13 +3,17 @@
 // recent files and settings change, and how quitting goes. src-main/app
 // supplies the native parts (dialogs, window, menu, OS integration) through
 // DesktopUi and routes menu clicks and window requests here.
+//
+// File and Run commands are performed by the window (its setup editor and run
+// buttons), so unsaved edits are guarded and saved, and typed run limits
+// apply; main supplies the native dialogs they ask for.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { HostEvent } from '../../src-shared/bridge/protocol';
 import { isActive } from '../../src-shared/bridge/protocol';
-import type { EngineStatus, ExampleSetup, RunMenuAction, ThemeSource } from '../../src-shared/desktop/api';
+import type { ConfirmRequest, EngineStatus, ExampleSetup, FileMenuAction, RunMenuAction, ThemeSource } from '../../src-shared/desktop/api';
 import type { OutputConfig } from '../engine-host/control';
-import { createSetup, isReadOnlySetup, saveAsDefault, saveSetup, saveSetupAs } from './documents';
+import { saveDialogPath } from './documents';
 import type { EngineSupervisor } from './engine-supervisor';
 import { isExample, listExamples } from './examples';
 import { buildMenu, type MenuCommand, type MenuItemSpec, type MenuState } from './menu-template';
@@ -32,6 +36,11 @@ export interface DesktopUi<P> {
   sendEnginePort(port: P): void;
   sendRecentFiles(files: string[]): void;
   sendRunMenu(action: RunMenuAction): void;
+  sendFileMenu(action: FileMenuAction): void;
+  /** Marks the window as having unsaved changes (macOS shows it in the close button). */
+  setDocumentEdited(edited: boolean): void;
+  /** Shows the window (creating it if it was closed: macOS keeps the app running without one). */
+  showWindow(): void;
   /** The OS's own recent-documents list (Dock, jump list). */
   addRecentDocument(path: string): void;
   clearRecentDocuments(): void;
@@ -46,8 +55,10 @@ export interface ControllerOptions<P> {
   recent: RecentFiles;
   ui: DesktopUi<P>;
   examplesDir: string | null;
-  /** Folders that cannot be written (the packaged app's resources). */
+  /** Folders that cannot be written (the packaged app's resources); setups there are never saved over, and their runs write elsewhere. */
   readOnlyRoots: string[];
+  /** The folder the engine host resolves relative setup paths against. */
+  cwd: string;
   /** The user's documents folder: default place for new setups, copies and output of read-only examples. */
   documentsDir: string;
   platform: string;
@@ -88,6 +99,10 @@ export class DesktopController<P> {
   private readonly ui: DesktopUi<P>;
   private examplesCache: ExampleSetup[];
   private windowWantsPort = false;
+  private windowHasPort = false;
+  private readonly pendingFile: FileMenuAction[] = [];
+  private edited = false;
+  private discardAgreed = false;
   private quitPhase: QuitPhase = 'none';
   private quitReady = false;
   private dialogOpen = false;
@@ -123,13 +138,17 @@ export class DesktopController<P> {
   /** The window asks for an engine port (at load, after a reload); it gets one now, or when the engine runs. */
   connectWindow(): void {
     this.windowWantsPort = true;
+    this.windowHasPort = false;
+    this.edited = false;
     this.ui.sendEngineStatus(this.sup.status());
     this.sendPort();
   }
 
-  /** The window was closed or reloads: no port until it asks again. */
+  /** The window was closed: no port until a window asks again, and no edits left to lose. */
   windowGone(): void {
     this.windowWantsPort = false;
+    this.windowHasPort = false;
+    this.setDocumentEdited(false);
   }
 
   recentFiles(): string[] {
@@ -144,12 +163,56 @@ export class DesktopController<P> {
     return this.o.settings.get().theme;
   }
 
-  /** Opens a setup the window offers (recent files, examples); other paths are refused. */
-  async openFromWindow(path: string): Promise<void> {
-    if (typeof path !== 'string' || !(this.o.recent.list().includes(path) || isExample(this.examplesCache, path))) {
-      throw new Error('Only recent setups and examples can be opened this way; use Open… for others.');
-    }
-    await this.openSetup(path);
+  /** The native Open dialog, for the window's editor: an absolute path or null. */
+  chooseOpenPath(): Promise<string | null> {
+    const current = this.sup.setupPath;
+    return this.ui.chooseSetupToOpen(current ? dirname(current) : (this.o.examplesDir ?? this.o.documentsDir));
+  }
+
+  /** The native Save dialog, for the window's editor, starting from its suggestion (never inside read-only folders). */
+  chooseSavePath(suggested: string): Promise<string | null> {
+    const readOnlyRoots = [...this.o.readOnlyRoots, ...(this.o.examplesDir ? [this.o.examplesDir] : [])];
+    const start = saveDialogPath(String(suggested), { cwd: this.o.cwd, documentsDir: this.o.documentsDir, readOnlyRoots });
+    return this.ui.chooseSaveAsPath(start);
+  }
+
+  /** A native yes/no question for the window. */
+  async confirm(req: ConfirmRequest): Promise<boolean> {
+    const button = await this.ui.ask({
+      type: 'question',
+      title: this.o.appName,
+      message: String(req.message),
+      detail: req.detail ? String(req.detail) : '',
+      buttons: [req.confirm ? String(req.confirm) : 'OK', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+    });
+    return button === 0;
+  }
+
+  /** The window's editor has (or no longer has) unsaved changes. */
+  setDocumentEdited(edited: boolean): void {
+    this.edited = edited === true;
+    if (!this.edited) this.discardAgreed = false;
+    this.ui.setDocumentEdited(this.edited);
+  }
+
+  /** The theme chosen in the window or in View ▸ Theme. */
+  setTheme(theme: ThemeSource): void {
+    if (theme === this.o.settings.get().theme) return;
+    this.o.settings.update({ theme });
+    this.ui.applyTheme(theme);
+    this.refreshMenu();
+  }
+
+  /** May the window unload although its editor has unsaved changes (the user agreed to lose them while quitting)? */
+  unloadAllowed(): boolean {
+    return this.discardAgreed || this.quitReady;
+  }
+
+  /** Opens a setup handed to the app (command line, second launch, Finder) through the window's editor. */
+  openPath(path: string): void {
+    this.fileAction({ kind: 'open-path', path });
   }
 
   async restartEngine(): Promise<void> {
@@ -167,24 +230,18 @@ export class DesktopController<P> {
   async handle(cmd: MenuCommand): Promise<void> {
     switch (cmd.kind) {
       case 'new':
-        await this.newSetup();
-        break;
       case 'open':
-        await this.openDialog();
+      case 'save':
+      case 'save-as':
+        this.fileAction({ kind: cmd.kind });
         break;
       case 'open-recent':
       case 'open-example':
-        await this.openSetup(cmd.path);
+        this.fileAction({ kind: 'open-path', path: cmd.path });
         break;
       case 'clear-recent':
         this.o.recent.clear();
         this.ui.clearRecentDocuments();
-        break;
-      case 'save':
-        await this.save();
-        break;
-      case 'save-as':
-        await this.saveAs();
         break;
       case 'choose-output':
         await this.chooseOutputFolder();
@@ -199,9 +256,7 @@ export class DesktopController<P> {
         await this.restartEngine();
         break;
       case 'theme':
-        this.o.settings.update({ theme: cmd.theme });
-        this.ui.applyTheme(cmd.theme);
-        this.refreshMenu();
+        this.setTheme(cmd.theme);
         break;
       case 'show-examples-folder':
         if (this.o.examplesDir) this.ui.showFolder(this.o.examplesDir);
@@ -212,16 +267,22 @@ export class DesktopController<P> {
     }
   }
 
-  /** Opens a setup in the engine (a dialog's choice, a recent file, a launch argument); false if it could not. */
+  /** Hands a file command to the window's editor, now or as soon as a window is connected to the engine. */
+  private fileAction(action: FileMenuAction): void {
+    if (this.windowHasPort) {
+      this.ui.sendFileMenu(action);
+      return;
+    }
+    this.pendingFile.push(action);
+    this.ui.showWindow();
+  }
+
+  /** Opens a setup in the engine through main's own client (no window at hand); false if it could not. */
   async openSetup(path: string): Promise<boolean> {
     if (this.sup.state === 'starting') await this.sup.start().catch(() => undefined);
     const client = this.sup.client;
     if (this.sup.state !== 'running' || !client) {
       await this.ui.ask(errorDialog(`Cannot open ${basename(path)}.`, 'The engine is not running. Restart it (Run ▸ Restart Engine), then open the setup again.'));
-      return false;
-    }
-    if (isActive(client.state)) {
-      await this.ui.ask(errorDialog(`Cannot open ${basename(path)}.`, 'A run is in progress. Stop it first, then open the setup.'));
       return false;
     }
     try {
@@ -231,60 +292,6 @@ export class DesktopController<P> {
       await this.ui.ask(errorDialog(`Cannot open ${basename(path)}.`, (err as Error).message));
       return false;
     }
-  }
-
-  /** File ▸ Open…: resolves with the opened path, or null. */
-  async openDialog(): Promise<string | null> {
-    const current = this.sup.setupPath;
-    const dir = current ? dirname(current) : (this.o.examplesDir ?? this.o.documentsDir);
-    const path = await this.ui.chooseSetupToOpen(dir);
-    if (!path) return null;
-    return (await this.openSetup(path)) ? path : null;
-  }
-
-  /** File ▸ New…: writes a setup from the template where the user says and opens it. */
-  async newSetup(): Promise<string | null> {
-    const path = await this.ui.chooseNewSetupPath(join(this.o.documentsDir, 'RingScope', 'new-setup', 'setup.yaml'));
-    if (!path) return null;
-    try {
-      await createSetup(path);
-    } catch (err) {
-      await this.ui.ask(errorDialog(`Cannot create ${basename(path)}.`, (err as Error).message));
-      return null;
-    }
-    return (await this.openSetup(path)) ? path : null;
-  }
-
-  private async save(): Promise<void> {
-    const path = this.sup.setupPath;
-    if (!path) return;
-    if (isReadOnlySetup(path, this.o.readOnlyRoots)) {
-      await this.saveAs();
-      return;
-    }
-    try {
-      await saveSetup(path);
-    } catch (err) {
-      await this.ui.ask(errorDialog(`Cannot save ${basename(path)}.`, (err as Error).message));
-    }
-  }
-
-  private async saveAs(): Promise<void> {
-    const path = this.sup.setupPath;
-    if (!path) return;
-    const proposal = isReadOnlySetup(path, this.o.readOnlyRoots) ? saveAsDefault(path, join(this.o.documentsDir, 'RingScope')) : path;
-    const target = await this.ui.chooseSaveAsPath(proposal);
-    if (!target) return;
-    let written: string;
-    try {
-      written = await saveSetupAs(path, target);
-    } catch (err) {
-      await this.ui.ask(errorDialog(`Cannot save ${basename(target)}.`, (err as Error).message));
-      return;
-    }
-    // The copy is what the user works on from now on: open it (after the run, if one is going).
-    if (isActive(this.sup.client?.state)) this.rememberRecent(written);
-    else await this.openSetup(written);
   }
 
   private async chooseOutputFolder(): Promise<void> {
@@ -308,7 +315,12 @@ export class DesktopController<P> {
    */
   requestQuit(): boolean {
     if (this.quitReady) return true;
-    const decision = decideQuit({ engine: this.sup.state, run: this.sup.client?.state ?? 'idle', phase: this.quitPhase });
+    const decision = decideQuit({
+      engine: this.sup.state,
+      run: this.sup.client?.state ?? 'idle',
+      phase: this.quitPhase,
+      unsaved: this.edited && !this.discardAgreed,
+    });
     switch (decision.action) {
       case 'quit':
         this.quitReady = true;
@@ -322,26 +334,26 @@ export class DesktopController<P> {
         return false;
       case 'wait':
         return false;
+      case 'ask-discard':
       case 'ask-stop':
       case 'ask-abort':
         if (this.dialogOpen) return false;
         this.dialogOpen = true;
-        void this.ui
-          .ask(decision.dialog)
-          .then((button) => {
-            this.dialogOpen = false;
-            const answer = quitAnswer(decision, button);
-            if (answer === 'stop-and-quit' && this.quitPhase === 'none') {
-              this.quitPhase = 'stopping';
-              void this.finishQuit();
-            } else if (answer === 'abort-and-quit' && this.quitPhase === 'stopping') {
-              this.quitPhase = 'aborting';
-              this.sup.abort();
-            }
-          })
-          .finally(() => {
-            this.dialogOpen = false;
-          });
+        void this.ui.ask(decision.dialog).then((button) => {
+          this.dialogOpen = false;
+          const answer = quitAnswer(decision, button);
+          if (answer === 'discard') {
+            this.discardAgreed = true;
+            // On to the run (if any): that may ask again; otherwise quit now.
+            if (this.requestQuit()) this.ui.quitNow();
+          } else if (answer === 'stop-and-quit' && this.quitPhase === 'none') {
+            this.quitPhase = 'stopping';
+            void this.finishQuit();
+          } else if (answer === 'abort-and-quit' && this.quitPhase === 'stopping') {
+            this.quitPhase = 'aborting';
+            this.sup.abort();
+          }
+        });
         return false;
     }
   }
@@ -386,6 +398,7 @@ export class DesktopController<P> {
   }
 
   private onEngineStatus(s: EngineStatus): void {
+    if (s.state !== 'running') this.windowHasPort = false;
     this.ui.sendEngineStatus(s);
     if (s.state === 'running') this.sendPort();
     this.refreshMenu();
@@ -394,7 +407,11 @@ export class DesktopController<P> {
   private sendPort(): void {
     if (!this.windowWantsPort) return;
     const port = this.sup.connectRenderer();
-    if (port) this.ui.sendEnginePort(port);
+    if (!port) return;
+    this.ui.sendEnginePort(port);
+    this.windowHasPort = true;
+    // File commands that waited for a window (a launch argument, a second launch) go now: after the port, in order.
+    for (const action of this.pendingFile.splice(0)) this.ui.sendFileMenu(action);
   }
 
   private onHostEvent(ev: HostEvent): void {

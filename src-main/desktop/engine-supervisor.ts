@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { HostEvent } from '../../src-shared/bridge/protocol';
 import type { EngineHostMode, EngineStatus } from '../../src-shared/desktop/api';
-import type { HostToMain, MainToHost, OutputConfig } from '../engine-host/control';
+import type { HostToMain, MainToHost, OutputConfig, SetupFolders } from '../engine-host/control';
 import type { PortLike } from '../engine-host/ports';
 import { EngineClient } from './engine-client';
 
@@ -37,6 +37,8 @@ export interface SupervisorOptions {
   output: OutputConfig;
   /** Folder the host resolves relative setup paths against (its working folder). */
   cwd: string;
+  /** The examples offered to the window's editor and the folders it never saves into. */
+  setups?: SetupFolders;
 }
 
 /** The user-facing sentence for an engine host that ended without being asked to. */
@@ -183,7 +185,7 @@ export class EngineSupervisor<P> {
         markEnded();
       });
     });
-    proc.post({ type: 'init', version: this.opts.version, output: this.output });
+    proc.post({ type: 'init', version: this.opts.version, output: this.output, setups: this.opts.setups });
     await ready;
 
     const [mine, theirs] = this.env.channel();

@@ -30,7 +30,7 @@ describe('buildMenu', () => {
     const m = buildMenu(base);
     expect(labels(m)).toEqual(['&File', '&Edit', '&Run', '&View', '&Help']);
     const file = item(m, 'file').submenu!.filter((i) => i.type !== 'separator');
-    expect(labels(file)).toEqual(['New…', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Choose Output Folder…', 'Use Each Setup’s Output Folder', 'Quit']);
+    expect(labels(file)).toEqual(['New', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Choose Output Folder…', 'Use Each Setup’s Output Folder', 'Quit']);
     expect(item(m, 'file-new').accelerator).toBe('CmdOrCtrl+N');
     expect(item(m, 'file-open').accelerator).toBe('CmdOrCtrl+O');
     expect(item(m, 'file-save').accelerator).toBe('CmdOrCtrl+S');
@@ -79,15 +79,15 @@ describe('buildMenu', () => {
     expect(enabled(at('paused'))).toMatchObject({ start: false, pause: true, stop: true });
     expect(enabled(at('stopping'))).toMatchObject({ start: false, pause: false, stop: false, open: false });
     expect(enabled(at('ended'))).toMatchObject({ start: true, open: true });
-    // A setup with errors cannot start; without a setup nothing can be saved.
+    // A setup with errors cannot start; New and Save go to the window's editor whenever the engine runs.
     expect(item(buildMenu({ ...base, setup: { path: '/x.yaml', runnable: false } }), 'run-start').enabled).toBe(false);
-    expect(item(buildMenu({ ...base, setup: null }), 'file-save').enabled).toBe(false);
-    expect(item(buildMenu({ ...base, setup: null }), 'file-save-as').enabled).toBe(false);
+    expect(item(buildMenu({ ...base, setup: null }), 'file-save').enabled).toBe(true);
+    expect(item(at('running'), 'file-new').enabled).toBe(true);
   });
 
   it('disables engine commands while the engine is down, and offers its restart only then', () => {
     const down = buildMenu({ ...base, engine: 'exited' });
-    for (const id of ['run-start', 'file-open', 'file-new', 'file-recent-0', 'help-example-0']) expect(item(down, id).enabled, id).toBe(false);
+    for (const id of ['run-start', 'file-open', 'file-new', 'file-save', 'file-save-as', 'file-recent-0', 'help-example-0']) expect(item(down, id).enabled, id).toBe(false);
     expect(item(down, 'run-restart-engine').enabled).toBe(true);
     expect(item(buildMenu(base), 'run-restart-engine').enabled).toBe(false);
     expect(item(buildMenu({ ...base, engine: 'starting' }), 'file-open').enabled).toBe(false);

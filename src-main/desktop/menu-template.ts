@@ -116,12 +116,13 @@ export function buildMenu(s: MenuState): MenuItemSpec[] {
     label: mac ? 'File' : '&File',
     type: 'submenu',
     submenu: [
-      { id: 'file-new', label: 'New…', accelerator: ACCELERATORS.new, enabled: canOpen, command: { kind: 'new' } },
+      // The window's setup editor performs these (a new setup is only text until saved or started).
+      { id: 'file-new', label: 'New', accelerator: ACCELERATORS.new, enabled: engineUp, command: { kind: 'new' } },
       { id: 'file-open', label: 'Open…', accelerator: ACCELERATORS.open, enabled: canOpen, command: { kind: 'open' } },
       openRecent,
       SEPARATOR,
-      { id: 'file-save', label: 'Save', accelerator: ACCELERATORS.save, enabled: s.setup !== null, command: { kind: 'save' } },
-      { id: 'file-save-as', label: 'Save As…', accelerator: ACCELERATORS.saveAs, enabled: s.setup !== null, command: { kind: 'save-as' } },
+      { id: 'file-save', label: 'Save', accelerator: ACCELERATORS.save, enabled: engineUp, command: { kind: 'save' } },
+      { id: 'file-save-as', label: 'Save As…', accelerator: ACCELERATORS.saveAs, enabled: engineUp, command: { kind: 'save-as' } },
       SEPARATOR,
       { id: 'file-output', label: 'Choose Output Folder…', command: { kind: 'choose-output' } },
       {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunState } from '../../src-shared/engine/status';
-import { ABORT_DIALOG, decideQuit, quitAnswer, STOP_DIALOG } from './quit-policy';
+import { ABORT_DIALOG, decideQuit, DISCARD_DIALOG, quitAnswer, STOP_DIALOG } from './quit-policy';
 
 describe('decideQuit (quitting during a run)', () => {
   it('quits at once when no engine runs (never started, crashed, already shut down)', () => {
@@ -39,5 +39,17 @@ describe('decideQuit (quitting during a run)', () => {
     expect(quitAnswer(d, 1)).toBe('abort-and-quit');
     expect(decideQuit({ engine: 'stopping', run: 'stopping', phase: 'aborting' })).toEqual({ action: 'wait' });
     expect(() => quitAnswer({ action: 'quit' }, 0)).toThrow('no dialog');
+  });
+
+  it('asks first about unsaved setup changes (default: cancel), whatever the engine does', () => {
+    for (const engine of ['running', 'exited'] as const) {
+      const d = decideQuit({ engine, run: 'idle', phase: 'none', unsaved: true });
+      expect(d).toEqual({ action: 'ask-discard', dialog: DISCARD_DIALOG });
+      expect(quitAnswer(d, 0)).toBe('discard');
+      expect(quitAnswer(d, 1)).toBe('cancel');
+    }
+    expect(DISCARD_DIALOG.buttons[DISCARD_DIALOG.defaultId]).toBe('Cancel');
+    // Once agreed (unsaved: false), the run question follows.
+    expect(decideQuit({ engine: 'running', run: 'running', phase: 'none', unsaved: false }).action).toBe('ask-stop');
   });
 });

@@ -1,5 +1,6 @@
-// What quitting does, given the run and the engine: quit at once, close the
-// engine first, or ask before stopping a run. Stopping for quit is always the
+// What quitting does, given the run, the engine and the setup editor: ask
+// before unsaved setup changes are lost, quit at once, close the engine first,
+// or ask before stopping a run. Stopping for quit is always the
 // graceful stop (sources end, everything buffered is written, files closed);
 // only a second request while that is under way offers to abort.
 import { isActive } from '../../src-shared/bridge/protocol';
@@ -21,6 +22,8 @@ export interface QuitContext {
   engine: SupervisorState;
   run: RunState;
   phase: QuitPhase;
+  /** The window's setup editor has changes not saved (and the user has not agreed to lose them). */
+  unsaved?: boolean;
 }
 
 /** A native message box, described independently of Electron. */
@@ -35,6 +38,8 @@ export interface DialogSpec {
 }
 
 export type QuitDecision =
+  /** The setup editor has unsaved changes: ask whether to lose them. */
+  | { action: 'ask-discard'; dialog: DialogSpec }
   /** Nothing holds the app: quit now. */
   | { action: 'quit' }
   /** No run: close the engine (frees its buffers), then quit. */
@@ -49,7 +54,17 @@ export type QuitDecision =
   | { action: 'force' };
 
 /** What the user chose in a quit dialog. */
-export type QuitAnswer = 'stop-and-quit' | 'cancel' | 'abort-and-quit' | 'keep-waiting';
+export type QuitAnswer = 'discard' | 'stop-and-quit' | 'cancel' | 'abort-and-quit' | 'keep-waiting';
+
+export const DISCARD_DIALOG: DialogSpec = {
+  type: 'warning',
+  title: 'Quit RingScope',
+  message: 'The setup has unsaved changes.',
+  detail: 'Quitting now loses them. To keep them, cancel and use File ▸ Save or Save As….',
+  buttons: ['Discard Changes and Quit', 'Cancel'],
+  defaultId: 1,
+  cancelId: 1,
+};
 
 export const STOP_DIALOG: DialogSpec = {
   type: 'question',
@@ -75,6 +90,7 @@ export const ABORT_DIALOG: DialogSpec = {
 
 /** Decides what a quit request (menu, window close, Cmd+Q, OS logout) does now. */
 export function decideQuit(ctx: QuitContext): QuitDecision {
+  if (ctx.unsaved && ctx.phase === 'none') return { action: 'ask-discard', dialog: DISCARD_DIALOG };
   const engineUp = ctx.engine === 'running' || ctx.engine === 'starting' || ctx.engine === 'stopping';
   if (!engineUp) return { action: 'quit' };
   switch (ctx.phase) {
@@ -91,6 +107,7 @@ export function decideQuit(ctx: QuitContext): QuitDecision {
 
 /** The choice behind a dialog button. */
 export function quitAnswer(decision: QuitDecision, button: number): QuitAnswer {
+  if (decision.action === 'ask-discard') return button === 0 ? 'discard' : 'cancel';
   if (decision.action === 'ask-stop') return button === 0 ? 'stop-and-quit' : 'cancel';
   if (decision.action === 'ask-abort') return button === 1 ? 'abort-and-quit' : 'keep-waiting';
   throw new Error(`no dialog for the quit decision "${decision.action}"`);

@@ -18,10 +18,16 @@ export interface OutputConfig {
   fallback: string | null;
 }
 
+/** The setup editor's files on the host: the examples offered, and folders never written (the shipped examples). */
+export interface SetupFolders {
+  examplesDir: string | null;
+  readOnlyRoots: string[];
+}
+
 /** Main → engine host. */
 export type MainToHost =
   /** First message: the host creates its engine host and answers `ready`. */
-  | { type: 'init'; version: string; output: OutputConfig }
+  | { type: 'init'; version: string; output: OutputConfig; setups?: SetupFolders }
   /** Attach a bridge client on the one port that travels with this message. */
   | { type: 'connect'; client: 'renderer' | 'main' }
   | { type: 'configure'; output: OutputConfig }

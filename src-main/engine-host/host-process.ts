@@ -69,6 +69,9 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
             host: 'electron',
             cwd: opts.cwd,
             admit: opts.admit,
+            // The window's setup editor saves anywhere the user may write, never over the shipped examples.
+            examplesDir: msg.setups?.examplesDir ?? null,
+            readOnlyRoots: msg.setups?.readOnlyRoots ?? [],
           });
           channel.post({ type: 'ready', pid: process.pid });
           break;

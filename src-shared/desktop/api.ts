@@ -25,6 +25,26 @@ export type ThemeSource = 'system' | 'light' | 'dark';
 /** Run-menu commands main hands to the window, so they act exactly like its buttons (with the run limits typed there). */
 export type RunMenuAction = 'start' | 'pause-resume' | 'stop';
 
+/**
+ * File-menu commands (and files handed to the app: command line, second
+ * launch, Finder) main hands to the window: its setup editor performs them, so
+ * unsaved changes are guarded and edits are what gets saved.
+ */
+export type FileMenuAction =
+  | { kind: 'new' }
+  | { kind: 'open' }
+  | { kind: 'open-path'; path: string }
+  | { kind: 'save' }
+  | { kind: 'save-as' };
+
+/** A yes/no question in a native message box. */
+export interface ConfirmRequest {
+  message: string;
+  detail?: string;
+  /** The label of the button that answers yes (default "OK"). */
+  confirm?: string;
+}
+
 /** A ready-to-run setup shipped with the app. */
 export interface ExampleSetup {
   /** The setup's title (or its folder's name). */
@@ -43,12 +63,16 @@ export interface DesktopApi {
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;
   /** Starts the engine process again after it exited; a new port follows. */
   restartEngine(): Promise<void>;
-  /** Shows the native Open dialog and opens the chosen setup; resolves with its path, or null when cancelled. */
-  openSetupDialog(): Promise<string | null>;
-  /** Asks where to create a new setup (from a template) and opens it; resolves with its path, or null. */
-  newSetupDialog(): Promise<string | null>;
-  /** Opens a setup from the recent files or the examples (other paths are refused). */
-  openSetup(path: string): Promise<void>;
+  /** The native Open dialog: resolves with the chosen setup's absolute path, or null when cancelled. */
+  chooseOpenPath(): Promise<string | null>;
+  /** The native Save dialog (it asks before replacing a file): an absolute path, or null. `suggested` is the editor's proposal. */
+  chooseSavePath(suggested: string): Promise<string | null>;
+  /** A native yes/no message box; resolves true for yes. */
+  confirm(request: ConfirmRequest): Promise<boolean>;
+  /** Tells main whether the setup editor has unsaved changes (quitting asks first; macOS marks the window). */
+  setDocumentEdited(edited: boolean): void;
+  /** The theme chosen in the window (main keeps it, with View ▸ Theme and the native parts). */
+  setTheme(theme: ThemeSource): void;
   /** Recently opened setups, newest first (existing files only). */
   recentFiles(): Promise<string[]>;
   /** Recent-file list changes; returns the unsubscribe function. */
@@ -57,6 +81,8 @@ export interface DesktopApi {
   examples(): Promise<ExampleSetup[]>;
   /** Run-menu commands; returns the unsubscribe function. */
   onRunMenu(listener: (action: RunMenuAction) => void): () => void;
+  /** File-menu commands and files handed to the app; returns the unsubscribe function. */
+  onFileMenu(listener: (action: FileMenuAction) => void): () => void;
   /** Theme changes (and the current theme once, right away); returns the unsubscribe function. */
   onTheme(listener: (theme: ThemeSource) => void): () => void;
 }
@@ -70,13 +96,16 @@ export const IPC = {
   enginePort: 'ringscope:engine-port',
   engineStatus: 'ringscope:engine-status',
   restartEngine: 'ringscope:restart-engine',
-  openSetupDialog: 'ringscope:open-setup-dialog',
-  newSetupDialog: 'ringscope:new-setup-dialog',
-  openSetup: 'ringscope:open-setup',
+  chooseOpenPath: 'ringscope:choose-open-path',
+  chooseSavePath: 'ringscope:choose-save-path',
+  confirm: 'ringscope:confirm',
+  documentEdited: 'ringscope:document-edited',
+  setTheme: 'ringscope:set-theme',
   recentFiles: 'ringscope:recent-files',
   recentFilesChanged: 'ringscope:recent-files-changed',
   examples: 'ringscope:examples',
   runMenu: 'ringscope:run-menu',
+  fileMenu: 'ringscope:file-menu',
   theme: 'ringscope:theme',
   getTheme: 'ringscope:get-theme',
 } as const;

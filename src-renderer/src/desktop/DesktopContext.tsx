@@ -14,7 +14,7 @@ export function useDesktop(): Desktop | null {
   return useContext(Ctx);
 }
 
-const EMPTY: DesktopState = { engine: null, recent: [], examples: [], theme: 'system' };
+const EMPTY: DesktopState = { engine: null, recent: [], examples: [], theme: null };
 const emptyStore = { getState: () => EMPTY, getInitialState: () => EMPTY, subscribe: () => () => undefined, setState: () => undefined };
 
 /** Selects from the desktop state (the empty state in a browser). */

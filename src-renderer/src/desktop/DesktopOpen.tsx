@@ -1,6 +1,6 @@
-// Electron's panel when no setup is loaded: Open… and New… (native dialogs),
-// the recent setups and the examples shipped with the app.
-import { useState } from 'react';
+// Electron's panel when no setup is loaded: Open… and New… (the setup editor's
+// actions, with native dialogs), the recent setups and the shipped examples.
+import { useApp } from '../AppContext';
 import { useDesktop, useDesktopState } from './DesktopContext';
 import './desktop.css';
 
@@ -14,31 +14,29 @@ export function DesktopOpen() {
   const desktop = useDesktop();
   const recent = useDesktopState((s) => s.recent);
   const examples = useDesktopState((s) => s.examples);
-  const [error, setError] = useState<string | null>(null);
+  const chooseOpen = useApp((s) => s.editorChooseOpen);
+  const newSetup = useApp((s) => s.editorNew);
+  const open = useApp((s) => s.editorOpen);
+  const busy = useApp((s) => s.editorBusy !== null);
   if (!desktop) return null;
-  const run = (p: Promise<unknown>) => {
-    setError(null);
-    void p.catch((err: Error) => setError(err.message.replace(/^Error invoking remote method '[^']+': (Error: )?/, '')));
-  };
   return (
     <section className="panel open-setup desktop-open" aria-label="Open a setup">
       <h2>No setup loaded</h2>
       <div className="desktop-open-actions">
-        <button type="button" className="primary" onClick={() => run(desktop.api.openSetupDialog())}>
+        <button type="button" className="primary" disabled={busy} onClick={() => void chooseOpen()}>
           Open…
         </button>{' '}
-        <button type="button" onClick={() => run(desktop.api.newSetupDialog())}>
-          New…
+        <button type="button" disabled={busy} onClick={() => void newSetup()}>
+          New
         </button>
       </div>
-      {error && <p className="field-error">{error}</p>}
       {recent.length > 0 && (
         <div className="desktop-open-list">
           <h3>Recent</h3>
           <ul>
             {recent.map((path) => (
               <li key={path}>
-                <button type="button" className="link" title={path} data-testid="recent-setup" onClick={() => run(desktop.api.openSetup(path))}>
+                <button type="button" className="link" title={path} data-testid="recent-setup" disabled={busy} onClick={() => void open(path)}>
                   {fileName(path)}
                 </button>{' '}
                 <span className="hint">{path}</span>
@@ -53,7 +51,7 @@ export function DesktopOpen() {
           <ul>
             {examples.map((e) => (
               <li key={e.path}>
-                <button type="button" className="link" title={e.path} data-testid="example-setup" onClick={() => run(desktop.api.openSetup(e.path))}>
+                <button type="button" className="link" title={e.path} data-testid="example-setup" disabled={busy} onClick={() => void open(e.path)}>
                   {e.title}
                 </button>
               </li>

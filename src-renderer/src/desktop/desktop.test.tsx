@@ -3,13 +3,14 @@
 import '../test/jsdom-stubs';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DesktopApi, EngineStatus, ExampleSetup, RunMenuAction, ThemeSource } from '../../../src-shared/desktop/api';
+import type { ConfirmRequest, DesktopApi, EngineStatus, ExampleSetup, FileMenuAction, RunMenuAction, ThemeSource } from '../../../src-shared/desktop/api';
+import { setThemeSource } from '../look/theme';
 import { App } from '../App';
 import { hello, status } from '../test/fixtures';
 import { mount, type Mounted } from '../test/render';
 import { DesktopProvider } from './DesktopContext';
 import { createDesktop, type Desktop } from './state';
-import { runMenuAction, wireDesktop } from './wire';
+import { fileMenuAction, runMenuAction, wireDesktop } from './wire';
 
 class FakeApi implements DesktopApi {
   readonly host = 'electron' as const;
@@ -17,13 +18,18 @@ class FakeApi implements DesktopApi {
   calls: string[] = [];
   recent = ['/home/ana/lab/muon/setup.yaml'];
   exampleList: ExampleSetup[] = [{ title: 'Muon lifetime', path: '/app/examples/muon/setup.yaml' }];
-  refuse: string | null = null;
+  openAnswer: string | null = null;
+  saveAnswer: string | null = null;
+  confirmAnswer = true;
+  confirms: ConfirmRequest[] = [];
+  edited: boolean[] = [];
+  themes: ThemeSource[] = [];
   private readonly listeners: Record<string, Set<(v: never) => void>> = {};
   private on<T>(name: string, l: (v: T) => void): () => void {
     (this.listeners[name] ??= new Set()).add(l as (v: never) => void);
     return () => this.listeners[name].delete(l as (v: never) => void);
   }
-  emit(name: 'engine' | 'recent' | 'run' | 'theme', value: unknown): void {
+  emit(name: 'engine' | 'recent' | 'run' | 'file' | 'theme', value: unknown): void {
     for (const l of this.listeners[name] ?? []) (l as (v: unknown) => void)(value);
   }
   connectEngine() {
@@ -33,26 +39,26 @@ class FakeApi implements DesktopApi {
   restartEngine = async () => {
     this.calls.push('restart');
   };
-  openSetupDialog = async () => {
+  chooseOpenPath = async () => {
     this.calls.push('open-dialog');
-    return null;
+    return this.openAnswer;
   };
-  newSetupDialog = async () => {
-    this.calls.push('new-dialog');
-    return null;
+  chooseSavePath = async (suggested: string) => {
+    this.calls.push(`save-dialog ${suggested}`);
+    return this.saveAnswer;
   };
-  openSetup = async (path: string) => {
-    this.calls.push(`open ${path}`);
-    if (this.refuse) throw new Error(`Error invoking remote method 'ringscope:open-setup': Error: ${this.refuse}`);
+  confirm = async (req: ConfirmRequest) => {
+    this.confirms.push(req);
+    return this.confirmAnswer;
   };
+  setDocumentEdited = (e: boolean) => void this.edited.push(e);
+  setTheme = (t: ThemeSource) => void this.themes.push(t);
   recentFiles = async () => this.recent;
   onRecentFiles = (l: (f: string[]) => void) => this.on('recent', l);
   examples = async () => this.exampleList;
   onRunMenu = (l: (a: RunMenuAction) => void) => this.on('run', l);
-  onTheme = (l: (t: ThemeSource) => void) => {
-    l('system');
-    return this.on('theme', l);
-  };
+  onFileMenu = (l: (a: FileMenuAction) => void) => this.on('file', l);
+  onTheme = (l: (t: ThemeSource) => void) => this.on('theme', l);
 }
 
 let m: Mounted | null = null;
@@ -80,27 +86,28 @@ async function mountApp(api: FakeApi, events = [hello({ setup: null })]) {
 }
 
 describe('the desktop start panel', () => {
-  it('offers Open…, New…, recent setups and examples instead of a path field', async () => {
+  it('offers Open…, New, recent setups and examples (the editor’s actions, native dialogs) instead of a path field', async () => {
     const api = new FakeApi();
     const w = await mountApp(api);
+    const unwire = wireDesktop(desktop!, w.store);
     expect(w.container.querySelector('.open-setup input')).toBeNull();
     expect(w.container.querySelector('[data-testid=recent-setup]')!.textContent).toBe('muon/setup.yaml');
     expect(w.container.querySelector('[data-testid=example-setup]')!.textContent).toBe('Muon lifetime');
+
+    api.openAnswer = '/lab/chosen.yaml';
     await w.click('Open…');
-    await w.click('New…');
+    expect(api.calls).toContain('open-dialog');
+    expect(w.bridge.of('open').map((c) => c.path)).toEqual(['/lab/chosen.yaml']);
     await act(async () => {
       (w.container.querySelector('[data-testid=example-setup]') as HTMLButtonElement).click();
     });
-    expect(api.calls).toEqual(['open-dialog', 'new-dialog', 'open /app/examples/muon/setup.yaml']);
-
-    api.refuse = 'Only recent setups and examples can be opened this way; use Open… for others.';
-    await act(async () => {
-      (w.container.querySelector('[data-testid=recent-setup]') as HTMLButtonElement).click();
-    });
-    expect(w.container.querySelector('.field-error')!.textContent).toBe(api.refuse);
+    expect(w.bridge.of('open').map((c) => c.path)).toEqual(['/lab/chosen.yaml', '/app/examples/muon/setup.yaml']);
+    await w.click('New');
+    expect(w.store.getState().editorDoc).toMatchObject({ untitled: true });
 
     await act(async () => api.emit('recent', []));
     expect(w.container.querySelector('[data-testid=recent-setup]')).toBeNull();
+    unwire();
   });
 });
 
@@ -128,14 +135,12 @@ describe('the engine notice', () => {
   });
 });
 
-describe('Run menu and theme', () => {
-  it('runs the Run menu through the store like the buttons, and marks the theme on the page', async () => {
+describe('menus, dialogs, unsaved state and theme', () => {
+  it('runs the Run menu through the store like the buttons', async () => {
     const api = new FakeApi();
     desktop = createDesktop(api);
     m = await mount(<App />, [hello(), { type: 'status', seq: 2, status: status({ state: 'idle' }) }]);
-    const root = document.createElement('html');
-    const unwire = wireDesktop(desktop, m.store, root);
-    expect(root.dataset.theme).toBe('system');
+    const unwire = wireDesktop(desktop, m.store);
     await act(async () => api.emit('run', 'start'));
     expect(m.bridge.of('start')).toHaveLength(1);
     await m.emit({ type: 'status', seq: 3, status: status({ state: 'running' }) });
@@ -146,10 +151,67 @@ describe('Run menu and theme', () => {
     expect(m.bridge.of('resume')).toHaveLength(1);
     await act(() => runMenuAction(m!.store, 'stop'));
     expect(m.bridge.of('stop')).toHaveLength(1);
-    await act(async () => api.emit('theme', 'dark'));
-    expect(root.dataset.theme).toBe('dark');
     unwire();
     await act(async () => api.emit('run', 'start'));
     expect(m.bridge.of('start')).toHaveLength(1);
+  });
+
+  it('performs File commands with the editor: native Save dialog, overwrite already confirmed there, discard asked natively', async () => {
+    const api = new FakeApi();
+    desktop = createDesktop(api);
+    m = await mount(<App />, [hello()]);
+    const unwire = wireDesktop(desktop, m.store);
+    // A file handed to the app waits for the connection, then opens.
+    await act(async () => {
+      m!.bridge.connect('connecting');
+      api.emit('file', { kind: 'open-path', path: '/lab/a.yaml' });
+    });
+    expect(m.bridge.of('open')).toHaveLength(0);
+    await act(async () => m!.bridge.connect('open'));
+    await act(async () => undefined);
+    expect(m.bridge.of('open').map((c) => c.path)).toEqual(['/lab/a.yaml']);
+
+    // New, edit (the window reports unsaved changes), Save As through the native dialog.
+    await act(() => fileMenuAction(m!.store, { kind: 'new' }));
+    expect(api.edited.at(-1)).toBe(false);
+    await act(async () => m!.store.getState().editorSetText('title: changed\n'));
+    expect(api.edited.at(-1)).toBe(true);
+    api.saveAnswer = '/lab/new.yaml';
+    let refuse = true;
+    m.bridge.answer = (cmd) =>
+      cmd.type === 'save_setup' && refuse && !cmd.overwrite ? ((refuse = false), { ok: false, message: 'exists', code: 'exists' } as never) : { ok: true };
+    await act(async () => api.emit('file', { kind: 'save-as' }));
+    await act(async () => undefined);
+    expect(api.calls).toContain('save-dialog new-setup.yaml');
+    const saves = m.bridge.of('save_setup');
+    expect(saves.map((c) => [c.path, c.overwrite ?? false])).toEqual([
+      ['/lab/new.yaml', false],
+      ['/lab/new.yaml', true],
+    ]);
+    expect(api.confirms).toEqual([]);
+
+    // Opening another setup with unsaved edits asks natively first.
+    await act(async () => m!.store.getState().editorSetText('title: changed again\n'));
+    api.confirmAnswer = false;
+    await act(() => fileMenuAction(m!.store, { kind: 'open-path', path: '/lab/b.yaml' }));
+    expect(api.confirms.at(-1)).toMatchObject({ confirm: 'Discard Changes' });
+    expect(m.bridge.of('open').map((c) => c.path)).toEqual(['/lab/a.yaml']);
+    unwire();
+  });
+
+  it('takes the theme from main and reports the window’s own choice back', async () => {
+    const api = new FakeApi();
+    desktop = createDesktop(api);
+    m = await mount(<App />, [hello()]);
+    const unwire = wireDesktop(desktop, m.store);
+    // Nothing is reported before main has said which theme it keeps.
+    await act(async () => setThemeSource('light'));
+    expect(api.themes).toEqual([]);
+    await act(async () => api.emit('theme', 'dark'));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(api.themes).toEqual([]);
+    await act(async () => setThemeSource('system'));
+    expect(api.themes).toEqual(['system']);
+    unwire();
   });
 });

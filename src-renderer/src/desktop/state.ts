@@ -9,7 +9,8 @@ export interface DesktopState {
   engine: EngineStatus | null;
   recent: string[];
   examples: ExampleSetup[];
-  theme: ThemeSource;
+  /** Main's theme (null until it has told it). */
+  theme: ThemeSource | null;
 }
 
 export interface Desktop {
@@ -20,7 +21,7 @@ export interface Desktop {
 
 /** Subscribes to the desktop API; call once at startup. */
 export function createDesktop(api: DesktopApi): Desktop {
-  const store = createStore<DesktopState>()(() => ({ engine: null, recent: [], examples: [], theme: 'system' }));
+  const store = createStore<DesktopState>()(() => ({ engine: null, recent: [], examples: [], theme: null }));
   const offs = [
     api.onEngineStatus((engine) => store.setState({ engine })),
     api.onRecentFiles((recent) => store.setState({ recent })),
