@@ -84,6 +84,13 @@ async function openPage(url: string): Promise<Page & { errors: string[] }> {
 }
 
 const editorPath = (p: Page) => p.textContent('[data-testid=editor-path]');
+
+/** At 1280 px the editor column starts hidden (the plots keep the room): show it with the header's button. */
+async function showEditor(p: Page): Promise<void> {
+  expect(await p.locator('.setup-editor').count()).toBe(0);
+  await p.click('[data-testid=editor-toggle]');
+  await p.waitForSelector('.setup-editor', WAIT);
+}
 const param = (p: Page, fn: string, name: string) => p.locator(`[data-testid="param:${fn}.${name}"]`);
 
 /** Opens a setup through the editor's Open dialog: an example by title, or a path on the server. */
@@ -103,6 +110,7 @@ describe('setup editor in the browser', () => {
   it('opens an example, changes a parameter, saves a copy, and reads it back with the change and every comment', async () => {
     const served = await serve(['--output', join(tmp, 'out')]);
     const page = await openPage(served.url);
+    await showEditor(page);
 
     await openThroughDialog(page, { example: 'Muon lifetime (simulated detector)' });
     await page.waitForFunction(() => document.querySelector('[data-testid=editor-path]')?.textContent === 'examples/muon/setup.yaml', null, WAIT);
@@ -181,6 +189,7 @@ describe('setup editor in the browser', () => {
   it('switches the theme (and follows the system), and Space pauses and resumes a running run', async () => {
     const served = await serve([join(root, 'examples', 'sensors', 'setup.yaml'), '--output', join(tmp, 'out-sensors')]);
     const page = await openPage(served.url);
+    await showEditor(page);
     await page.waitForFunction(() => document.querySelector('[data-testid=editor-path]')?.textContent === 'examples/sensors/setup.yaml', null, WAIT);
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor as string);
 

@@ -1,8 +1,9 @@
 // The window's column layout: run control and buffers on the left, plots in
-// the middle, the setup editor on the right (hideable). Column widths are
+// the middle, the setup editor on the right (shown or hidden with the header's
+// button; until the user chooses, shown only in windows at least AUTO_EDITOR
+// wide, so that at 1280 × 800 the plots keep the room). Column widths are
 // dragged with the handles between them and kept in localStorage; the middle
-// column takes the rest and keeps at least MIN_MAIN (the side columns give way
-// in a narrow window, so 1280 × 800 shows all three).
+// column takes the rest and keeps at least MIN_MAIN (the side columns give way).
 import { useEffect, useState, type CSSProperties } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
@@ -10,10 +11,13 @@ import { createStore } from 'zustand/vanilla';
 export interface Layout {
   side: number;
   editor: number;
-  editorOpen: boolean;
+  /** null: automatic (open in windows at least AUTO_EDITOR px wide). */
+  editorOpen: boolean | null;
 }
 
-export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: true };
+export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: null };
+/** Windows at least this wide show the editor until the user chooses. */
+export const AUTO_EDITOR = 1500;
 export const LIMITS = { side: [260, 560], editor: [300, 900] } as const;
 /** The plots keep at least this much width. */
 export const MIN_MAIN = 420;
@@ -29,7 +33,7 @@ function read(): Layout {
     return {
       side: typeof v.side === 'number' ? v.side : DEFAULT_LAYOUT.side,
       editor: typeof v.editor === 'number' ? v.editor : DEFAULT_LAYOUT.editor,
-      editorOpen: typeof v.editorOpen === 'boolean' ? v.editorOpen : DEFAULT_LAYOUT.editorOpen,
+      editorOpen: typeof v.editorOpen === 'boolean' ? v.editorOpen : null,
     };
   } catch {
     return DEFAULT_LAYOUT;
@@ -50,13 +54,14 @@ export function setLayout(patch: Partial<Layout>): void {
 }
 
 /** Widths that fit a window `total` px wide: the side columns give way so the plots keep MIN_MAIN. */
-export function fitLayout(l: Layout, total: number): Layout {
+export function fitLayout(l: Layout, total: number): Layout & { editorOpen: boolean } {
   const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(Math.max(v, lo), hi);
   const side = clamp(l.side, LIMITS.side);
   let editor = clamp(l.editor, LIMITS.editor);
+  const open = l.editorOpen ?? total >= AUTO_EDITOR;
   const room = total - MIN_MAIN - side - 2 * HANDLE - 24;
-  if (l.editorOpen && editor > room) editor = Math.max(LIMITS.editor[0], room);
-  return { ...l, side, editor };
+  if (open && editor > room) editor = Math.max(LIMITS.editor[0], room);
+  return { ...l, side, editor, editorOpen: open };
 }
 
 function useWindowWidth(): number {
@@ -70,7 +75,7 @@ function useWindowWidth(): number {
 }
 
 /** The layout as it fits the window now. */
-export function useFittedLayout(): Layout {
+export function useFittedLayout(): Layout & { editorOpen: boolean } {
   const layout = useStore(layoutStore);
   return fitLayout(layout, useWindowWidth());
 }
