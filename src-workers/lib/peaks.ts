@@ -83,10 +83,23 @@ export function localMaxima(x: Signal, floor = 0, above = Number.NEGATIVE_INFINI
  * one removes nothing), resolved with memoisation in O(peaks × distance).
  */
 export function selectByPeakDistance(peaks: ArrayLike<number>, priority: ArrayLike<number>, distance: number): boolean[] {
+  return Array.from(distanceState(peaks, priority, distance), (v) => v === 1);
+}
+
+// Scratch for distanceState, reused between calls (typed arrays of more than a
+// few elements are slow to allocate, and findPeaks runs per channel and event).
+let distanceStateScratch = new Uint8Array(64);
+let distanceStack = new Int32Array(129);
+
+/** selectByPeakDistance's answer as states (1 kept, 2 removed) in a scratch array valid until the next call. */
+function distanceState(peaks: ArrayLike<number>, priority: ArrayLike<number>, distance: number): Uint8Array {
   const n = peaks.length;
   const d = Math.ceil(distance);
-  const state = new Uint8Array(n); // 0 unknown, 1 kept, 2 removed
-  let stack: Int32Array = new Int32Array(n * 2 + 1);
+  if (distanceStateScratch.length < n) distanceStateScratch = new Uint8Array(n * 2);
+  const state = distanceStateScratch.subarray(0, n); // 0 unknown, 1 kept, 2 removed
+  state.fill(0);
+  if (distanceStack.length < n * 2 + 1) distanceStack = new Int32Array(n * 2 + 1);
+  let stack = distanceStack;
   let top = 0;
   for (let start = 0; start < n; start++) {
     if (state[start] !== 0) continue;
@@ -135,7 +148,8 @@ export function selectByPeakDistance(peaks: ArrayLike<number>, priority: ArrayLi
       else if (!pending) state[j] = 1;
     }
   }
-  return Array.from(state, (v) => v === 1);
+  distanceStack = stack; // keep it if it grew
+  return state;
 }
 
 function grow(a: Int32Array): Int32Array {
@@ -231,14 +245,17 @@ function bounds(c: Condition): [number, number] {
   return [c[0] ?? Number.NEGATIVE_INFINITY, c[1] ?? Number.POSITIVE_INFINITY];
 }
 
-/** Keeps the entries of each array where keep[i] is truthy, in place (one index pass, no closures). */
-function keepWhere(keep: ArrayLike<boolean | number>, arrays: readonly number[][]): void {
-  const n = keep.length;
-  for (const a of arrays) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (keep[i]) a[k++] = a[i]!;
-    a.length = k;
+/** Keeps the entries of the (equally long) arrays where keep[i] is 1, in place; returns how many are left. */
+function keepWhere(keep: Uint8Array, arrays: readonly number[][]): number {
+  const n = arrays[0]!.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (keep[i] !== 1) continue;
+    if (k !== i) for (const a of arrays) a[k] = a[i]!;
+    k++;
   }
+  if (k !== n) for (const a of arrays) a.length = k; // a runtime call: only when something was dropped
+  return k;
 }
 
 // Block summaries: the minimum and maximum of every BLOCK samples, from one pass
@@ -269,7 +286,23 @@ function summarizeBlocks(x: Signal, n: number): number {
     const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
     let mn = Number.POSITIVE_INFINITY;
     let mx = Number.NEGATIVE_INFINITY;
-    for (let i = b << BLOCK_SHIFT; i < end; i++) {
+    let i = b << BLOCK_SHIFT;
+    // Four samples per step: the loop's own checks cost as much as the comparisons (measured −20 %).
+    for (; i + 3 < end; i += 4) {
+      const v0 = x[i]!;
+      const v1 = x[i + 1]!;
+      const v2 = x[i + 2]!;
+      const v3 = x[i + 3]!;
+      if (v0 < mn) mn = v0;
+      if (!(v0 <= mx)) mx = v0 === v0 ? v0 : Number.POSITIVE_INFINITY;
+      if (v1 < mn) mn = v1;
+      if (!(v1 <= mx)) mx = v1 === v1 ? v1 : Number.POSITIVE_INFINITY;
+      if (v2 < mn) mn = v2;
+      if (!(v2 <= mx)) mx = v2 === v2 ? v2 : Number.POSITIVE_INFINITY;
+      if (v3 < mn) mn = v3;
+      if (!(v3 <= mx)) mx = v3 === v3 ? v3 : Number.POSITIVE_INFINITY;
+    }
+    for (; i < end; i++) {
       const v = x[i]!;
       if (v < mn) mn = v;
       if (!(v <= mx)) mx = v === v ? v : Number.POSITIVE_INFINITY;
@@ -447,30 +480,34 @@ export function findPeaks(x: Signal, options: FindPeaksOptions = {}): Peaks {
   } else {
     [peaks, left_edges, right_edges] = localMaxima(x);
   }
+  // Every step filters all property arrays in place (few peaks: plain loops, no closures).
+  const all: number[][] = [peaks, left_edges, right_edges];
   const out: Record<string, number[]> = { peaks, left_edges, right_edges };
+  let m = peaks.length;
+  let keep = new Uint8Array(m);
 
   if (height !== undefined) {
     const [lo, hi] = bounds(height);
-    const peak_heights = peaks.map((p) => x[p]!);
+    const peak_heights: number[] = [];
+    for (let k = 0; k < m; k++) {
+      const v = x[peaks[k]!]!;
+      peak_heights.push(v);
+      keep[k] = v >= lo && v <= hi ? 1 : 0;
+    }
     out.peak_heights = peak_heights;
-    const keep = peak_heights.map((v) => v >= lo && v <= hi);
-    keepWhere(keep, Object.values(out));
+    all.push(peak_heights);
+    m = keepWhere(keep, all);
   }
-  if (distance !== undefined && peaks.length > 1) {
-    keepWhere(
-      selectByPeakDistance(
-        peaks,
-        peaks.map((p) => x[p]!),
-        distance,
-      ),
-      Object.values(out),
-    );
+  if (distance !== undefined && m > 1) {
+    const priority: number[] = [];
+    for (let k = 0; k < m; k++) priority.push(x[peaks[k]!]!);
+    const state = distanceState(peaks, priority, distance);
+    for (let k = 0; k < m; k++) keep[k] = state[k] === 1 ? 1 : 0;
+    m = keepWhere(keep, all);
   }
   if (walks) {
     // Only a peak that passes the prominence condition needs its right walk: with a
     // lower bound, a left minimum that stays above x[peak] − lo already fails it.
-    const m = peaks.length;
-    const keep = new Uint8Array(m);
     const prominences: number[] = [];
     const left_bases: number[] = [];
     const right_bases: number[] = [];
@@ -484,6 +521,7 @@ export function findPeaks(x: Signal, options: FindPeaksOptions = {}): Peaks {
       if (xp - leftMin < promLo) {
         prominences.push(xp - leftMin); // an upper bound; dropped with the peak
         right_bases.push(peak);
+        keep[k] = 0;
         continue;
       }
       walkRight(x, n, peak, xp);
@@ -495,15 +533,16 @@ export function findPeaks(x: Signal, options: FindPeaksOptions = {}): Peaks {
     out.prominences = prominences;
     out.left_bases = left_bases;
     out.right_bases = right_bases;
-    if (prominence !== undefined) keepWhere(keep, Object.values(out));
+    all.push(prominences, left_bases, right_bases);
+    if (prominence !== undefined) m = keepWhere(keep, all);
   }
   if (width !== undefined) {
-    Object.assign(out, peakWidths(x, peaks, relHeight, out.prominences!, out.left_bases!, out.right_bases!));
+    const w = peakWidths(x, peaks, relHeight, out.prominences!, out.left_bases!, out.right_bases!);
     const [lo, hi] = bounds(width);
-    keepWhere(
-      out.widths!.map((v) => v >= lo && v <= hi),
-      Object.values(out),
-    );
+    for (let k = 0; k < m; k++) keep[k] = w.widths[k]! >= lo && w.widths[k]! <= hi ? 1 : 0;
+    Object.assign(out, w);
+    all.push(w.widths, w.width_heights, w.left_ips, w.right_ips);
+    keepWhere(keep, all);
   }
   return out as unknown as Peaks;
 }
