@@ -121,7 +121,7 @@ async function launch(exe: string, userData: string, out: string): Promise<Elect
 }
 
 describe('the Electron app', () => {
-  it('opens the muon setup from File ▸ Open…, starts, draws a trace; quitting during the run stops it gracefully', async (ctx) => {
+  it('opens the muon setup with Open… (native dialog), starts, draws a trace; quitting during the run stops it gracefully', async (ctx) => {
     const found = electronBinary();
     if ('missing' in found) return ctx.skip(found.missing);
     const out = join(tmp, 'app-runs');
@@ -146,7 +146,7 @@ describe('the Electron app', () => {
       expect(isolation.api).not.toContain('ipcRenderer');
       expect(await page.evaluate(() => window.open('https://example.org/'))).toBeNull();
 
-      // File ▸ Open… with the native dialog answered in main.
+      // Open… (the editor's action) with the native dialog answered in main.
       await app.evaluate(({ dialog }, path) => {
         dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [path] })) as typeof dialog.showOpenDialog;
       }, muon);
