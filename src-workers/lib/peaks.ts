@@ -89,7 +89,7 @@ export function selectByPeakDistance(peaks: ArrayLike<number>, priority: ArrayLi
 // Scratch for distanceState, reused between calls (typed arrays of more than a
 // few elements are slow to allocate, and findPeaks runs per channel and event).
 let distanceStateScratch = new Uint8Array(64);
-let distanceStack = new Int32Array(129);
+let distanceStack: Int32Array = new Int32Array(129);
 
 /** selectByPeakDistance's answer as states (1 kept, 2 removed) in a scratch array valid until the next call. */
 function distanceState(peaks: ArrayLike<number>, priority: ArrayLike<number>, distance: number): Uint8Array {
@@ -99,7 +99,7 @@ function distanceState(peaks: ArrayLike<number>, priority: ArrayLike<number>, di
   const state = distanceStateScratch.subarray(0, n); // 0 unknown, 1 kept, 2 removed
   state.fill(0);
   if (distanceStack.length < n * 2 + 1) distanceStack = new Int32Array(n * 2 + 1);
-  let stack = distanceStack;
+  let stack: Int32Array = distanceStack;
   let top = 0;
   for (let start = 0; start < n; start++) {
     if (state[start] !== 0) continue;
