@@ -5,9 +5,10 @@
 // ends with a complete line; flush() at least once a second (the owner's timer,
 // and append() itself when a second has passed or the buffer is large).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { DType, TypedArray } from '../../src-shared/ringbuffer/layout';
 
 /** Element types of ring-buffer fields (numpy's names, as mimoCoRB's setups write them). */
-export type Dtype = 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float32' | 'float64';
+export type Dtype = DType;
 
 /** What an exporter needs of a buffer's record layout: values per field (`samples`) and the fields. */
 export interface ExportLayout {
@@ -16,17 +17,7 @@ export interface ExportLayout {
 }
 
 /** The typed arrays a field's values may come in (the ring buffer's views, or copies). */
-export type TypedArray =
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array
-  | Float32Array
-  | Float64Array;
+export type { TypedArray };
 
 /** One event as exporters receive it. */
 export interface ExportEvent {

@@ -2,6 +2,7 @@
 // (field names in declared order, dtype, samples), and writing plain numbers
 // into an event's fields. Shared by the serial, sensors and replay sources.
 import type { DType, TypedArray } from '../../src-shared/ringbuffer';
+import { dtypeBytes } from '../../src-shared/setup/dtype';
 
 /** One field of an event record. */
 export interface FieldLayout {
@@ -23,22 +24,10 @@ const BY_CTOR: Record<string, DType> = {
   Float64Array: 'float64',
 };
 
-const BYTES: Record<DType, number> = {
-  int8: 1,
-  int16: 2,
-  int32: 4,
-  int64: 8,
-  uint8: 1,
-  uint16: 2,
-  uint32: 4,
-  uint64: 8,
-  float32: 4,
-  float64: 8,
-};
 
 /** Bytes per value of a dtype. */
 export function bytesOf(dtype: DType): number {
-  return BYTES[dtype];
+  return dtypeBytes(dtype);
 }
 
 /** True for the integer dtypes. */
@@ -77,7 +66,7 @@ export function valueCount(layout: readonly FieldLayout[]): number {
 
 /** Bytes of one record packed without padding (fields in order, samples after samples). */
 export function packedBytes(layout: readonly FieldLayout[]): number {
-  return layout.reduce((n, f) => n + f.samples * BYTES[f.dtype], 0);
+  return layout.reduce((n, f) => n + f.samples * dtypeBytes(f.dtype), 0);
 }
 
 /** "value (int32), wave (float32 × 100)": a layout in words for messages. */
