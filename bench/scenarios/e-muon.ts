@@ -19,6 +19,12 @@ export const scenario: Scenario = {
       const { engine, problems } = await loadEngine(setup);
       if (!engine) throw new Error(`the muon setup does not load: ${problems.map((p) => p.message).join('; ')}`);
       engine.setParam('Fkt_1', 'seed', 1);
+      // Steady rate: RB_1 commits between the first and the last status report of the running run
+      // (without worker start-up and the final drain and file closing).
+      const samples: { t: number; n: number }[] = [];
+      engine.on('status', (s) => {
+        if (s.state === 'running') samples.push({ t: performance.now(), n: s.buffers.find((b) => b.name === 'RB_1')!.written });
+      });
       const t0 = performance.now();
       await engine.start({ outputDirectory: out, runevents: events });
       const summary = await engine.waitForEnd();
@@ -28,6 +34,7 @@ export const scenario: Scenario = {
         events_per_s: round(events / seconds),
         mb_per_s: round((events * 4 * 4250 * 4) / seconds / 1e6),
         torn: 'n/a',
+        steady_events_per_s: samples.length >= 3 ? round((samples.at(-1)!.n - samples[0].n) / ((samples.at(-1)!.t - samples[0].t) / 1000)) : 'n/a',
         accepted: summary.buffers.RB_3.written,
         deadtime_mean: Number(summary.buffers.RB_1.deadtime_mean.toFixed(4)),
         seconds: Number(seconds.toFixed(2)),
