@@ -8,6 +8,7 @@ import * as arrow from 'apache-arrow';
 import { expectedCounts, fitLifetime, type LifetimeFit } from '../../../src-shared/fit/lifetime';
 import { Histogram } from '../../../src-shared/fit/histogram';
 import { loadParquetWasm } from '../../export/parquet-writer';
+import { splitCsv } from '../../../src-workers/lib/replay-csv';
 import type { Command } from '../command';
 
 const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
@@ -86,30 +87,6 @@ async function readParquet(path: string, field: string, add: (counter: bigint | 
   }
 }
 
-/** Splits a CSV line at the separator, honouring double quotes. */
-function splitCsv(line: string, sep: string): string[] {
-  if (!line.includes('"')) return line.split(sep);
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (line.startsWith(sep, i)) {
-      out.push(cur);
-      cur = '';
-      i += sep.length - 1;
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** The separator a CSV header uses: ',' unless it has ';' or tabs and no commas. */
 function detectSeparator(header: string): string {
