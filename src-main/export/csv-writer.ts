@@ -4,7 +4,8 @@
 // written whole with synchronous writes, so whatever stops the run, the file
 // ends with a complete line; flush() at least once a second (the owner's timer,
 // and append() itself when a second has passed or the buffer is large).
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { createExportFile } from './open-file';
 import type { DType, TypedArray } from '../../src-shared/ringbuffer/layout';
 
 /** Element types of ring-buffer fields (numpy's names, as mimoCoRB's setups write them). */
@@ -147,20 +148,7 @@ export class CsvWriter {
       if (layout.samples === 1) header.push(alias[f.name] ?? f.name);
       else for (let i = 0; i < layout.samples; i++) header.push(alias[`${f.name}_${i}`] ?? `${alias[f.name] ?? f.name}_${i}`);
     }
-    try {
-      this.fd = openSync(path, options.overwrite ? 'w' : 'wx');
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why =
-        err.code === 'EEXIST'
-          ? 'it exists already (choose another file, or allow overwriting)'
-          : err.code === 'ENOENT'
-            ? 'its folder does not exist'
-            : err.code === 'EACCES' || err.code === 'EPERM'
-              ? 'no permission to write there'
-              : err.message;
-      throw new Error(`cannot create the CSV file ${path}: ${why}`);
-    }
+    this.fd = createExportFile(path, 'CSV', options.overwrite);
     this.push(header.map((h) => quote(h, separator)).join(separator) + '\n');
     this.flush();
   }

@@ -9,7 +9,8 @@
 // writer (transformParquetStream, parquet-rs's AsyncArrowWriter) encodes; its
 // output bytes go to the file as they come. close() writes the footer, so every
 // path that stops a run must await close() for the file to be valid.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { createExportFile } from './open-file';
 import * as arrow from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
 import { checkExportLayout, type Dtype, type ExportEvent, type ExportLayout, type TypedArray } from './csv-writer';
@@ -215,21 +216,7 @@ export class ParquetWriter {
       throw new RangeError(`Parquet compression must be one of ${Object.keys(COMPRESSION).join(', ')}, got ${options.compression}`);
     }
     const pq = await loadParquetWasm();
-    let fd: number;
-    try {
-      fd = openSync(path, options.overwrite ? 'w' : 'wx');
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why =
-        err.code === 'EEXIST'
-          ? 'it exists already (choose another file, or allow overwriting)'
-          : err.code === 'ENOENT'
-            ? 'its folder does not exist'
-            : err.code === 'EACCES' || err.code === 'EPERM'
-              ? 'no permission to write there'
-              : err.message;
-      throw new Error(`cannot create the Parquet file ${path}: ${why}`);
-    }
+    const fd = createExportFile(path, 'Parquet', options.overwrite);
     return new ParquetWriter(pq, fd, path, layout, options);
   }
 
