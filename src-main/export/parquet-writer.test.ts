@@ -246,7 +246,7 @@ describe('ParquetWriter', () => {
   it('sizes row groups by bytes as well as by events', async () => {
     expect(eventBytes(WAVES)).toBe(24 + 4 * 4 * 4250);
     const w = await ParquetWriter.open(file(), WAVES);
-    expect(w.rowsPerGroup).toBe(Math.floor((32 * 2 ** 20) / eventBytes(WAVES))); // 493 waveform events ≤ 32 MiB
+    expect(w.rowsPerGroup).toBe(Math.floor((4 * 2 ** 20) / eventBytes(WAVES))); // 61 waveform events ≤ 4 MiB
     await w.close();
     const small = await ParquetWriter.open(file(), WAVES, { rowGroupBytes: 10 * eventBytes(WAVES) });
     expect(small.rowsPerGroup).toBe(10);

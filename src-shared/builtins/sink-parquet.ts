@@ -19,7 +19,7 @@ export const SINK_PARQUET: BuiltinSpec = {
       default: 1000,
       min: 1,
       max: 1_000_000,
-      help: 'Events per row group, at most; a row group is also kept under 32 MiB of values (about 490 four-channel 4250-sample waveforms), so memory stays bounded on long runs.',
+      help: 'Events per row group, at most; a row group is also kept under 4 MiB of values (about 60 four-channel 4250-sample waveforms), so memory stays bounded and encoding a row group never pauses the sink for long.',
     },
   ],
 };
