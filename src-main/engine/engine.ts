@@ -20,6 +20,7 @@ import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSu
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
 import { Histograms } from './histograms';
 import { createRunDirectory, snapshotSetup } from './run-directory';
+import { fixedRateTimer } from './ticker';
 
 /** Seconds a stopping source may take to notice the stop before its buffer is ended for it. */
 const SOURCE_GRACE_MS = 5_000;
@@ -96,7 +97,7 @@ export class Engine implements EngineHandle {
   private lastSummary: RunSummary | null = null;
   private lastStatus: StatusReport;
   private listeners = new Map<keyof EngineEvents, Set<(p: never) => void>>();
-  private observers = new Set<{ buffer: string; hz: number; listener: (s: EventSnapshot) => void; timer: NodeJS.Timeout; lastSeq: number; rb: RingBuffer | null; obs: ReturnType<RingBuffer['observer']> | null }>();
+  private observers = new Set<{ buffer: string; hz: number; listener: (s: EventSnapshot) => void; stop: () => void; lastSeq: number; rb: RingBuffer | null; obs: ReturnType<RingBuffer['observer']> | null }>();
 
   // Histogram readers and their subscriptions (histograms.ts).
   private readonly hist: Histograms;
@@ -421,7 +422,7 @@ export class Engine implements EngineHandle {
   async close(): Promise<void> {
     this.hist.close();
     if (this.run) await this.stop();
-    for (const o of this.observers) clearInterval(o.timer);
+    for (const o of this.observers) o.stop();
     this.observers.clear();
   }
 
@@ -628,24 +629,24 @@ export class Engine implements EngineHandle {
       lastSeq: -1,
       rb: null as RingBuffer | null,
       obs: null as ReturnType<RingBuffer['observer']> | null,
-      timer: setInterval(() => {
-        const rb = this.run?.buffers.get(buffer) ?? null;
-        if (!rb) return;
-        if (rb !== sub.rb) {
-          sub.rb = rb;
-          sub.obs = rb.observer();
-          sub.lastSeq = -1;
-        }
-        const snap = sub.obs!.latest();
-        if (!snap || snap.seq === sub.lastSeq) return;
-        sub.lastSeq = snap.seq;
-        listener({ buffer, seq: snap.seq, counter: snap.counter, timestamp: snap.timestamp, deadtime: snap.deadtime, fields: snap.fields });
-      }, 1000 / Math.max(0.1, Math.min(hz, 120))),
+      stop: () => {},
     };
-    sub.timer.unref();
+    sub.stop = fixedRateTimer(1000 / Math.max(0.1, Math.min(hz, 120)), () => {
+      const rb = this.run?.buffers.get(buffer) ?? null;
+      if (!rb) return;
+      if (rb !== sub.rb) {
+        sub.rb = rb;
+        sub.obs = rb.observer();
+        sub.lastSeq = -1;
+      }
+      const snap = sub.obs!.latest();
+      if (!snap || snap.seq === sub.lastSeq) return;
+      sub.lastSeq = snap.seq;
+      listener({ buffer, seq: snap.seq, counter: snap.counter, timestamp: snap.timestamp, deadtime: snap.deadtime, fields: snap.fields });
+    });
     this.observers.add(sub);
     return () => {
-      clearInterval(sub.timer);
+      sub.stop();
       this.observers.delete(sub);
     };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../src-shared/bridge/protocol';
+import { SNAPSHOT_WINDOW, type HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from './fake-engine.test-helper';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
 import { BridgeHost, toSnapshot } from './host';
@@ -206,30 +206,34 @@ describe('BridgeHost', () => {
     ]);
     expect(b.of('snapshot')).toHaveLength(0);
 
-    // Faster than 30 Hz: dropped.
+    // Faster than 30 Hz: dropped; a tick a little early (timer jitter) is not.
     advance(10);
     e.deliverSnapshots();
     expect(a.of('snapshot')).toHaveLength(1);
-    advance(30);
+    advance(15);
     e.deliverSnapshots();
     expect(a.of('snapshot')).toHaveLength(2);
-    // Window of 2 full: dropped until the client acknowledges.
-    advance(40);
-    e.deliverSnapshots();
-    expect(a.of('snapshot')).toHaveLength(2);
-    await ha.handle({ type: 'snapshot_ack', count: 1 });
+    advance(34);
     e.deliverSnapshots();
     expect(a.of('snapshot')).toHaveLength(3);
+    // Window of SNAPSHOT_WINDOW (3) full: dropped until the client acknowledges.
+    expect(SNAPSHOT_WINDOW).toBe(3);
+    advance(40);
+    e.deliverSnapshots();
+    expect(a.of('snapshot')).toHaveLength(3);
+    await ha.handle({ type: 'snapshot_ack', count: 1 });
+    e.deliverSnapshots();
+    expect(a.of('snapshot')).toHaveLength(4);
     // A congested transport gets nothing, newest wins afterwards.
     await ha.handle({ type: 'snapshot_ack', count: 5 });
     a.congestedNow = true;
     advance(40);
     e.deliverSnapshots();
-    expect(a.of('snapshot')).toHaveLength(3);
+    expect(a.of('snapshot')).toHaveLength(4);
     a.congestedNow = false;
     e.tick(12);
     e.deliverSnapshots();
-    expect(a.of('snapshot')).toHaveLength(4);
+    expect(a.of('snapshot')).toHaveLength(5);
     expect(a.last('snapshot')!.snapshot.seq).toBe(13);
 
     // Run end stops the observation; so does unsubscribing.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { decodeEvent, encodeCommand } from '../../src-shared/bridge/codec';
-import type { Command, HostEvent } from '../../src-shared/bridge/protocol';
+import { SNAPSHOT_WINDOW, type Command, type HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from './fake-engine.test-helper';
 import { BridgeHost } from './host';
 import { findRendererDir, type RunningServer, startServer } from './server';
@@ -161,7 +161,7 @@ describe('WebSocket bridge', () => {
     const first = await a.next('snapshot');
     expect(first.snapshot.fields[0].data).toBeInstanceOf(Float32Array);
     expect(first.snapshot.fields[0].data).toHaveLength(8);
-    // Without acks, at most 2 arrive however many the engine offers.
+    // Without acks, at most SNAPSHOT_WINDOW arrive however many the engine offers.
     for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 5));
       engine.tick(1);
@@ -170,8 +170,8 @@ describe('WebSocket bridge', () => {
     // A ping round trip proves the server sent everything it was going to.
     a.send({ type: 'pause', req: 3 });
     await a.next('ack', (e) => e.req === 3);
-    expect(a.events.filter((e) => e.type === 'snapshot')).toHaveLength(2);
-    a.send({ type: 'snapshot_ack', count: 2 });
+    expect(a.events.filter((e) => e.type === 'snapshot')).toHaveLength(SNAPSHOT_WINDOW);
+    a.send({ type: 'snapshot_ack', count: SNAPSHOT_WINDOW });
     a.send({ type: 'resume', req: 4 });
     await a.next('ack', (e) => e.req === 4);
     engine.tick(1);

@@ -12,8 +12,12 @@ export const PROTOCOL_VERSION = 1;
 /** Snapshots per second a host sends by default (newest wins, never queued). */
 export const DEFAULT_DISPLAY_HZ = 30;
 
-/** Snapshots a host may send a client before the client acknowledges them (flow control). */
-export const SNAPSHOT_WINDOW = 2;
+/**
+ * Snapshots a host may send a client before the client acknowledges them (flow control). A client
+ * acknowledges at its next animation frame, up to a frame or two later on a busy machine; with 3
+ * in flight a 30 Hz stream does not wait for that, and a slow client still never queues more.
+ */
+export const SNAPSHOT_WINDOW = 3;
 
 // ---------------------------------------------------------------- shared data
 

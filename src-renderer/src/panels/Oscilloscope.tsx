@@ -113,7 +113,10 @@ function Plot({ info, hidden, y, hold }: { info: BufferInfo; hidden: Record<stri
       ],
       series: [
         { label: 't' },
-        ...layout.channels.map((c) => ({ label: c.name, stroke: c.color, width: 1.25, points: { show: false }, show: !hiddenRef.current[c.name] })),
+        // Traces 1 px wide: Chromium's software rasteriser (no GPU) strokes a 1-px line on a fast
+        // path, a 1.25-px one with full anti-aliasing — 23 ms a frame for 4 × 4250 samples here,
+        // which capped the page at 30 frames/s (bench f).
+        ...layout.channels.map((c) => ({ label: c.name, stroke: c.color, width: 1, points: { show: false }, show: !hiddenRef.current[c.name] })),
       ],
       plugins: [markersPlugin(layout)],
       hooks: {
