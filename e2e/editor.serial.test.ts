@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listPorts } from '../src-workers/lib/serial-ports';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -184,6 +185,36 @@ describe('setup editor in the browser', () => {
     expect(page.errors).toEqual([]);
     await page.close();
     expect(await served.stop()).toBe(0);
+  });
+
+  it("offers this machine's serial ports for a serial source's port, and writes the one picked", async () => {
+    const served = await serve([]);
+    const page = await openPage(served.url);
+    await showEditor(page);
+    await openThroughDialog(page, { example: 'Arduino over USB serial' });
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor-path]')?.textContent === 'examples/serial/setup.yaml', null, WAIT);
+    const field = param(page, 'Fkt_1', 'port');
+    // The server's real listing (serialport, or the /dev scan without udevadm) is what this process finds too.
+    const expected = await listPorts();
+    const list = field.locator('[data-testid=port-list]');
+    await page.waitForFunction(() => !/Looking/.test(document.querySelector('[data-testid="param:Fkt_1.port"] [data-testid=port-list]')?.textContent ?? 'Looking'), null, WAIT);
+    const shown = await list.locator('li button').allTextContents();
+    expect(shown).toEqual(expected.ports.map((p) => p.path));
+    if (expected.ports.length === 0) expect(await list.textContent()).toContain('No serial ports found on the machine running RingScope');
+    if (expected.warning) expect(await list.textContent()).toContain(`Note: ${expected.warning}.`);
+    await field.screenshot({ path: join(artifacts, 'editor-serial-port.png') });
+    if (expected.ports.length > 0) {
+      await list.locator('li button').first().click();
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      const yaml = await page.locator('[data-testid=yaml-text]').inputValue();
+      expect(yaml).toContain(`port: ${expected.ports[0].path}`);
+      await page.getByRole('tab', { name: 'Form' }).click();
+    }
+    await field.getByRole('button', { name: 'Find ports' }).click();
+    await page.waitForFunction(() => /Find ports/.test(document.querySelector('[data-testid="param:Fkt_1.port"] button:not(.link)')?.textContent ?? ''), null, WAIT);
+    expect(await list.locator('li button').allTextContents()).toEqual(expected.ports.map((p) => p.path));
+    expect(page.errors).toEqual([]);
+    await page.close();
   });
 
   it('switches the theme (and follows the system), and Space pauses and resumes a running run', async () => {

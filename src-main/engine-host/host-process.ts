@@ -5,6 +5,7 @@
 import type { SetupProblem } from '../../src-shared/bridge/protocol';
 import { BridgeHost, type EngineLoader } from '../serve/host';
 import { loadEngine } from '../serve/load-engine';
+import { listPorts } from '../../src-workers/lib/serial-ports';
 import type { MainToHost, OutputConfig, ParentChannel } from './control';
 import { loaderWithOutputFolder } from './output';
 import { attachPort } from './port-host';
@@ -72,6 +73,7 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
             // The window's setup editor saves anywhere the user may write, never over the shipped examples.
             examplesDir: msg.setups?.examplesDir ?? null,
             readOnlyRoots: msg.setups?.readOnlyRoots ?? [],
+            listPorts: () => listPorts(),
           });
           channel.post({ type: 'ready', pid: process.pid });
           break;

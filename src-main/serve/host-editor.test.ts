@@ -168,6 +168,28 @@ describe('BridgeHost for the setup editor', () => {
     expect(c.last('setup_list')!.saveAnywhere).toBe(false);
   });
 
+  it('lists the serial ports for the asking page only, and says why when it cannot', async () => {
+    const dir = project('ports');
+    const ports = [{ path: '/dev/ttyACM0', manufacturer: 'Arduino (www.arduino.cc)', vendorId: '2341', productId: '0043' }];
+    const { host, c, att } = makeHost(dir, { listPorts: async () => ({ ports }) });
+    const other = new Client();
+    host.attach(other);
+    await att.handle({ type: 'list_ports', req: 1 });
+    expect(c.last('port_list')).toEqual({ type: 'port_list', ports });
+    expect(c.ack(1)).toMatchObject({ ok: true });
+    expect(other.last('port_list')).toBeUndefined();
+
+    const partial = makeHost(dir, { listPorts: async () => ({ ports: [], warning: 'listing serial ports needs udevadm' }) });
+    await partial.att.handle({ type: 'list_ports' });
+    expect(partial.c.last('port_list')).toEqual({ type: 'port_list', ports: [], warning: 'listing serial ports needs udevadm' });
+    const failing = makeHost(dir, { listPorts: () => Promise.reject(new Error('permission denied')) });
+    await failing.att.handle({ type: 'list_ports' });
+    expect(failing.c.last('port_list')!.warning).toBe('cannot list the serial ports (permission denied); type the port name');
+    const none = makeHost(dir);
+    await none.att.handle({ type: 'list_ports' });
+    expect(none.c.last('port_list')).toEqual({ type: 'port_list', ports: [], warning: 'this host cannot list serial ports; type the port name' });
+  });
+
   it('passes a page\'s text to the admission check', async () => {
     const dir = project('admit');
     const seen: (string | undefined)[] = [];

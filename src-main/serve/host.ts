@@ -16,6 +16,7 @@ import type {
   HelloEvent,
   HostEvent,
   HistogramRequest,
+  SerialPortEntry,
   SetupInfo,
   SetupProblem,
   Snapshot,
@@ -62,6 +63,8 @@ export interface BridgeHostOptions {
   saveRoots?: string[];
   /** Folders never written by save_setup (the shipped examples). */
   readOnlyRoots?: string[];
+  /** Lists the machine's serial ports (`list_ports`); without it, pages are told this host cannot. */
+  listPorts?: () => Promise<{ ports: SerialPortEntry[]; warning?: string }>;
   /** Milliseconds clock for snapshot pacing (tests inject one). */
   now?: () => number;
 }
@@ -200,6 +203,9 @@ export class BridgeHost {
             folder: this.cwd,
             saveAnywhere: this.opts.saveRoots === undefined,
           });
+          break;
+        case 'list_ports':
+          st.client.send(await this.portList());
           break;
         case 'start':
           await this.serial(() => this.doStart(cmd.runevents, cmd.runtime));
@@ -421,6 +427,16 @@ export class BridgeHost {
     if (state === this.state) return;
     this.state = state;
     this.syncObservations();
+  }
+
+  private async portList(): Promise<HostEvent> {
+    if (!this.opts.listPorts) return { type: 'port_list', ports: [], warning: 'this host cannot list serial ports; type the port name' };
+    try {
+      const { ports, warning } = await this.opts.listPorts();
+      return warning ? { type: 'port_list', ports, warning } : { type: 'port_list', ports };
+    } catch (err) {
+      return { type: 'port_list', ports: [], warning: `cannot list the serial ports (${err instanceof Error ? err.message : String(err)}); type the port name` };
+    }
   }
 
   // Observe exactly the buffers some client wants, while the run delivers.

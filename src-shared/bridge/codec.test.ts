@@ -57,6 +57,7 @@ const commands: Record<CommandType, Command> = {
   snapshot_ack: { type: 'snapshot_ack', count: 2 },
   save_setup: { type: 'save_setup', req: 7, path: 'my/setup.yaml', text: '# kept\ntitle: x\n', from: 'examples/muon/setup.yaml', overwrite: false },
   list_setups: { type: 'list_setups', req: 8 },
+  list_ports: { type: 'list_ports', req: 11 },
   histogram: { type: 'histogram', req: 9, id: 'main', spec: { buffer: 'RB_3', field: 'decay_time', bins: 60, range: [0, 15000], fit: { t_min: 400, t_max: 14000 } } },
   strip: { type: 'strip', req: 10, buffer: 'RB_3', fields: ['decay_time'] },
 };
@@ -123,6 +124,11 @@ const events: Record<HostEventType, HostEvent> = {
   },
   status: { type: 'status', seq: 8, status },
   setup_list: { type: 'setup_list', examples: [{ title: 'Muon lifetime', path: 'examples/muon/setup.yaml' }], folder: '/srv', saveAnywhere: true },
+  port_list: {
+    type: 'port_list',
+    ports: [{ path: '/dev/ttyACM0', manufacturer: 'Arduino (www.arduino.cc)', vendorId: '2341', productId: '0043', byId: '/dev/serial/by-id/usb-Arduino_7553-if00' }, { path: '/dev/ttyS0' }],
+    warning: 'listing serial ports needs udevadm',
+  },
   setup_saved: { type: 'setup_saved', path: 'my/setup.yaml', text: 'title: x\n', problems: [], applied: true },
   snapshot: { type: 'snapshot', snapshot: snapshot() },
   histogram: {

@@ -228,6 +228,19 @@ export interface StripUpdate {
 /** Who may send run-control commands; browser mode lets every connected page control. */
 export type ControlPolicy = 'all';
 
+/** A serial port of the host's machine, as offered for a serial source's `port` parameter. */
+export interface SerialPortEntry {
+  /** What goes into the setup: /dev/ttyACM0, COM3 … */
+  path: string;
+  manufacturer?: string;
+  serialNumber?: string;
+  /** USB ids, hex. */
+  vendorId?: string;
+  productId?: string;
+  /** A name that stays the same when the device is plugged in elsewhere (Linux: /dev/serial/by-id/…). */
+  byId?: string;
+}
+
 // ------------------------------------------------------------------ commands
 
 /** Commands, UI → host. `req` (optional) is echoed in the host's `ack`. */
@@ -242,6 +255,8 @@ export type Command =
   | { type: 'save_setup'; req?: number; path: string; text: string; from?: string; overwrite?: boolean }
   /** Asks for the setups the host offers (answered with `setup_list`). */
   | { type: 'list_setups'; req?: number }
+  /** Asks for the serial ports of the host's machine (answered with `port_list`). */
+  | { type: 'list_ports'; req?: number }
   | { type: 'start'; req?: number; runevents?: number; runtime?: number }
   | { type: 'pause'; req?: number }
   | { type: 'resume'; req?: number }
@@ -290,6 +305,8 @@ export type HostEvent =
   | { type: 'run_ended'; summary: RunSummary }
   /** The answer to `list_setups`, to the asking client only. */
   | { type: 'setup_list'; examples: SetupEntry[]; folder: string; saveAnywhere: boolean }
+  /** The answer to `list_ports`, to the asking client only: the ports found; `warning` when the list may be incomplete. */
+  | { type: 'port_list'; ports: SerialPortEntry[]; warning?: string }
   /** The answer to `save_setup`, to the saving client only (before its ack): the text as written and its problems. `applied`: the engine now runs it. */
   | { type: 'setup_saved'; path: string; text: string; problems: SetupProblem[]; applied: boolean }
   /** The outcome of a command that carried `req`; `code` names a refusal the page may act on ('exists': save_setup would replace another file). */

@@ -29,6 +29,8 @@ export interface ParamSpec {
   help: string;
   /** Takes effect while running (the UI may change it without a restart). */
   live?: boolean;
+  /** Values the UI offers from the host's machine: 'serial-ports' lists its serial ports (anything may still be typed). */
+  suggest?: 'serial-ports';
 }
 
 export type BuiltinKind = 'source' | 'filter' | 'sink';

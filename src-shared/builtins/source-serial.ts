@@ -8,7 +8,7 @@ export const SOURCE_SERIAL: BuiltinSpec = {
   kind: 'source',
   summary: 'Reads events from a serial port: text lines of numbers (as an Arduino prints them) or binary frames after a sync word.',
   params: [
-    { name: 'port', type: 'string', default: '', help: 'The serial port: /dev/ttyACM0, /dev/ttyUSB0 (Linux), /dev/cu.usbmodem… (macOS), COM3 (Windows). Any path works, also pseudo-terminals.' },
+    { name: 'port', type: 'string', default: '', help: 'The serial port: /dev/ttyACM0, /dev/ttyUSB0 (Linux), /dev/cu.usbmodem… (macOS), COM3 (Windows). Any path works, also pseudo-terminals.', suggest: 'serial-ports' },
     { name: 'baudRate', type: 'integer', unit: 'baud', default: 9600, min: 50, max: 4_000_000, help: 'Bits per second; must match Serial.begin() in the sketch (9600, 115200 …).' },
     { name: 'dataBits', type: 'integer', default: 8, min: 5, max: 8, help: 'Data bits per character (5–8; almost always 8).' },
     { name: 'parity', type: 'enum', choices: ['none', 'even', 'odd', 'mark', 'space'], default: 'none', help: 'Parity bit (almost always none).' },

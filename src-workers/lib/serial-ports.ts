@@ -5,17 +5,10 @@
 // (pseudo-terminals and symlinks are never listed).
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SerialPortEntry } from '../../src-shared/bridge/protocol';
 
-/** One port the UI can offer. */
-export interface PortEntry {
-  path: string;
-  manufacturer?: string;
-  serialNumber?: string;
-  vendorId?: string;
-  productId?: string;
-  /** A stable name for the device (Linux: /dev/serial/by-id/…), when there is one. */
-  byId?: string;
-}
+/** One port the UI can offer (the bridge's SerialPortEntry: path, maker, USB ids, serial number, by-id name). */
+export type PortEntry = SerialPortEntry;
 
 export interface PortList {
   ports: PortEntry[];

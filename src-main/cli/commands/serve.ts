@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DISPLAY_HZ } from '../../../src-shared/bridge/protocol';
 import { BridgeHost } from '../../serve/host';
 import { loadEngine } from '../../serve/load-engine';
+import { listPorts } from '../../../src-workers/lib/serial-ports';
 import { checkSetupConfinement, isLoopback } from '../../serve/security';
 import { startServer } from '../../serve/server';
 import { packageVersion } from '../index';
@@ -101,6 +102,8 @@ export async function serve(argv: string[]): Promise<number> {
     // The setup editor: examples to open; saving anywhere on this machine's own loopback
     // page, only inside the current folder for pages from elsewhere; the examples stay as shipped.
     examplesDir: examplesDir(),
+    // The setup editor's port picker for serial sources.
+    listPorts: () => listPorts(),
     saveRoots: local ? undefined : [process.cwd()],
     readOnlyRoots: [examplesDir()].filter((r): r is string => r !== null),
   });

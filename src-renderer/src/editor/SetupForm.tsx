@@ -8,6 +8,7 @@ import { formatKeyPath } from '../../../src-shared/setup/source';
 import type { Problem } from '../../../src-shared/setup/types';
 import { useApp } from '../AppContext';
 import { FieldProblems, Row, ValueInput } from './fields';
+import { PortInput } from './PortInput';
 import { addBufferField, inputKind, paramValueProblem, readInput, type BufferForm, type EditorModel, type FunctionForm, type ParamForm } from './model';
 
 interface FormProps {
@@ -201,6 +202,19 @@ function ParamRow({ fn, param: p, at, active }: { fn: FunctionForm; param: Param
         </select>
         <FieldProblems problems={problems} />
       </>
+    );
+  } else if (p.spec?.suggest === 'serial-ports') {
+    input = (
+      <PortInput
+        label={label}
+        value={p.value}
+        problems={problems}
+        onEdit={(v) => edit(p.editPath, v)}
+        onCommit={(v) => {
+          const l = setLive(v);
+          if (l) edit(p.editPath, v, l);
+        }}
+      />
     );
   } else {
     const kind = inputKind(p.spec);

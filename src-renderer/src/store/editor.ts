@@ -8,7 +8,7 @@
 // Desktop menus and native dialogs drive the same actions (see EditorHooks and
 // the README section "Editing setups in the window").
 import type { StoreApi } from 'zustand/vanilla';
-import type { HostEvent, SetupEntry, SetupInfo, SetupProblem } from '../../../src-shared/bridge/protocol';
+import type { HostEvent, SerialPortEntry, SetupEntry, SetupInfo, SetupProblem } from '../../../src-shared/bridge/protocol';
 import { isActive } from '../../../src-shared/bridge/protocol';
 import { NEW_SETUP_TEMPLATE } from '../../../src-shared/setup/template';
 import type { KeyPath } from '../../../src-shared/setup/types';
@@ -58,6 +58,10 @@ export interface EditorSlice {
   editorFolder: string | null;
   /** False when the host saves only inside its own folder. */
   editorSaveAnywhere: boolean;
+  /** The host's serial ports for a serial source's port field: null before the first answer. */
+  editorPorts: { ports: SerialPortEntry[]; warning: string | null } | null;
+  /** True while a port list is asked for. */
+  editorPortsLoading: boolean;
   /** Setups opened or saved from this browser, newest first. */
   editorRecent: string[];
   editorBusy: null | 'opening' | 'saving' | 'applying';
@@ -86,6 +90,8 @@ export interface EditorSlice {
   editorDelete(path: KeyPath): void;
   /** Asks the host for its example setups. */
   editorListSetups(): Promise<void>;
+  /** Asks the host for its serial ports (the answer lands in editorPorts). */
+  editorListPorts(): Promise<void>;
   /** Answers the in-page dialog (null = cancelled). */
   editorAnswer(answer: string | null): void;
   /** Plugs in native dialogs (Electron). */
@@ -275,6 +281,8 @@ export function createEditorSlice<S extends EditorSlice & Host>(set: Set<S>, get
     editorExamples: [],
     editorFolder: null,
     editorSaveAnywhere: true,
+    editorPorts: null,
+    editorPortsLoading: false,
     editorRecent: readRecent(),
     editorBusy: null,
     editorMessage: null,
@@ -387,6 +395,17 @@ export function createEditorSlice<S extends EditorSlice & Host>(set: Set<S>, get
       }
     },
 
+    editorListPorts: async () => {
+      patch({ editorPortsLoading: true });
+      try {
+        await bridge.request({ type: 'list_ports' });
+      } catch (err) {
+        patch({ editorPorts: { ports: [], warning: `the host did not list its serial ports (${(err as Error).message}); type the port name` } });
+      } finally {
+        patch({ editorPortsLoading: false });
+      }
+    },
+
     editorAnswer: (answer) => {
       const r = dialogResolve;
       dialogResolve = null;
@@ -431,6 +450,10 @@ export function wireEditor<S extends EditorSlice & Host>(store: StoreApi<S>, bri
     const s = store.getState();
     if (ev.type === 'setup_list') {
       store.setState({ editorExamples: ev.examples, editorFolder: ev.folder, editorSaveAnywhere: ev.saveAnywhere } as Partial<S>);
+      return;
+    }
+    if (ev.type === 'port_list') {
+      store.setState({ editorPorts: { ports: ev.ports, warning: ev.warning ?? null } } as Partial<S>);
       return;
     }
     if (ev.type !== 'hello' && ev.type !== 'setup') return;
