@@ -2,12 +2,12 @@
 // `ringscope serve` (built CLI, real engine) on a seeded muon setup, driven in
 // Debian's Chromium. Every wait is on what the page shows (run state, the
 // histogram's event count and final flag), never a sleep.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Download, type Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serve, stopServers, type Served } from './browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -16,55 +16,22 @@ declare const Blob: any;
 type HTMLElement = any;
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'ringscope.mjs');
 const setup = join(root, 'e2e', 'fixtures', 'analysis', 'setup.yaml');
 const artifacts = join(root, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 120_000 };
 const TAU = 2197;
 
 mkdirSync(artifacts, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'ringscope-analysis-'));
 let browser: Browser;
-let server: ChildProcessWithoutNullStreams | null = null;
-
-function serve(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  server = child;
-  let stdout = '';
-  let stderr = '';
-  return new Promise((ok, fail) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/RingScope serving on (http:\/\/\S+)/);
-      if (m) ok(m[1]!);
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => fail(new Error(`ringscope serve exited (${code}):\n${stderr}`)));
-  });
-}
-
-async function stopServer(): Promise<number | null> {
-  const child = server;
-  if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-  const exited = new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
+let server: Served | null = null;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await stopServer();
+  await stopServers();
   await browser?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -104,7 +71,8 @@ async function pngSize(p: Page, bytes: Buffer): Promise<{ width: number; height:
 
 describe('histograms, fits and strip charts in the browser', () => {
   it('counts every event, fits the lifetime, re-bins while running, and exports CSV and PNG', async () => {
-    const url = await serve([setup, '--output', join(tmp, 'runs')]);
+    server = await serve([setup, '--output', join(tmp, 'runs')]);
+    const url = server.url;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -193,6 +161,6 @@ describe('histograms, fits and strip charts in the browser', () => {
 
     expect(errors).toEqual([]);
     await page.close();
-    expect(await stopServer()).toBe(0);
+    expect(await server!.stop()).toBe(0);
   });
 });

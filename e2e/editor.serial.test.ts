@@ -2,87 +2,39 @@
 // built CLI, the real engine and loader) in a child process, Debian's Chromium
 // driven by playwright-core at 1280 × 800. Every wait is on what the page
 // shows (paths, markers, run state), never a sleep.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPorts } from '../src-workers/lib/serial-ports';
+import { launchChromium, openPage as openPageIn, serve, stopServers } from './browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const getComputedStyle: any;
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'ringscope.mjs');
 const muonText = readFileSync(join(root, 'examples', 'muon', 'setup.yaml'), 'utf8');
 const artifacts = join(root, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 60_000 };
 
 mkdirSync(artifacts, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'ringscope-editor-'));
 
-interface Served {
-  url: string;
-  stop(): Promise<number | null>;
-}
-const running: Served[] = [];
-
-function serve(args: string[]): Promise<Served> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  return new Promise<Served>((ok, fail) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/RingScope serving on (http:\/\/\S+)/);
-      if (m && !running.some((s) => s.url === m[1])) {
-        const s: Served = {
-          url: m[1],
-          stop: async () => {
-            if (child.exitCode === null) child.kill('SIGINT');
-            const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-            const code = await exited;
-            clearTimeout(timer);
-            return code;
-          },
-        };
-        running.push(s);
-        ok(s);
-      }
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    void exited.then((code) => fail(new Error(`ringscope serve exited (${code}) before printing its URL:\n${stderr}`)));
-  });
-}
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  for (const s of running) await s.stop();
+  await stopServers();
   await browser?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function openPage(url: string): Promise<Page & { errors: string[] }> {
-  const page = (await browser.newPage({ viewport: { width: 1280, height: 800 } })) as Page & { errors: string[] };
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('.app[data-connection="open"]', WAIT);
-  return page;
-}
+const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
 
 const editorPath = (p: Page) => p.textContent('[data-testid=editor-path]');
 

@@ -2,13 +2,14 @@
 // in a child process, Debian's Chromium driven by playwright-core. Every wait
 // is a handshake on what the page shows (run state, status sequence, frame
 // counter), never a sleep. Screenshots go to test-results/.
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src-shared/engine/status';
+import { launchChromium, openPage as openPageIn, serve, stopServers } from './browser';
 
 // The functions passed to page.evaluate run in Chromium; this file is type-checked
 // for Node (no DOM lib), so it sees the page's globals loosely.
@@ -23,82 +24,24 @@ const bin = join(root, 'bin', 'ringscope.mjs');
 const muonSetup = join(root, 'examples', 'muon', 'setup.yaml');
 const badSetup = join(root, 'e2e', 'fixtures', 'ui-bad-setup.yaml');
 const artifacts = join(root, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 60_000 };
 
 mkdirSync(artifacts, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'ringscope-ui-'));
 
-interface Served {
-  url: string;
-  stdout: string;
-  child: ChildProcessWithoutNullStreams;
-  stop(): Promise<number | null>;
-}
-
-const running: Served[] = [];
-
-/** Starts `ringscope serve … --port 0` and resolves with the URL it prints. */
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args, '--port', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  const served = new Promise<Served>((ok, fail) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/RingScope serving on (http:\/\/\S+)/);
-      if (m) {
-        const s: Served = {
-          url: m[1],
-          get stdout() {
-            return stdout;
-          },
-          child,
-          stop: async () => {
-            if (child.exitCode === null) child.kill('SIGINT');
-            const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-            const code = await exited;
-            clearTimeout(timer);
-            return code;
-          },
-        };
-        running.push(s);
-        ok(s);
-      }
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    void exited.then((code) => fail(new Error(`ringscope serve exited (${code}) before printing its URL:\n${stderr}`)));
-  });
-  return served;
-}
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  for (const s of running) await s.stop();
+  await stopServers();
   await browser?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function openPage(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { errors: string[] }).errors = errors;
-  await page.goto(url);
-  await page.waitForSelector('.app[data-connection="open"]', WAIT);
-  return page;
-}
-
+const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
 const pageErrors = (p: Page) => (p as Page & { errors: string[] }).errors;
 const statusSeq = (p: Page) => p.$eval('.app', (e) => Number((e as HTMLElement).dataset.statusSeq));
 const runStateIs = (p: Page, state: string) => p.waitForSelector(`.app[data-run-state="${state}"]`, WAIT);

@@ -3,11 +3,10 @@
 // draw a snapshot (4 × 4250 samples: uPlot setData to end of draw), the
 // interval between drawn frames, and the page's requestAnimationFrame interval
 // (main-thread jank). Needs the build (npm run build) and /usr/bin/chromium.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium, openPage, ROOT as root, serve } from '../../e2e/browser';
 import { round, type Scenario } from '../lib';
 
 // page.waitForFunction callbacks run in Chromium; this file is type-checked for Node (no DOM lib).
@@ -15,31 +14,13 @@ import { round, type Scenario } from '../lib';
 declare const document: any;
 type HTMLElement = any;
 
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'ringscope.mjs');
 const setup = join(root, 'examples', 'muon', 'setup.yaml');
-const CHROMIUM = '/usr/bin/chromium';
 const WAVE_BYTES = 4 * 4250 * 4;
 
 function quantiles(xs: number[]): { median: number; p95: number } {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : NaN);
   return { median: q(0.5), p95: q(0.95) };
-}
-
-function serve(out: string, hz: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, 'serve', setup, '--port', '0', '--output', out, '--hz', String(hz)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  return new Promise((ok, fail) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/RingScope serving on (http:\/\/\S+)/);
-      if (m) ok({ url: m[1], child });
-    });
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => fail(new Error(`ringscope serve exited (${code}):\n${stderr}`)));
-  });
 }
 
 export const scenario: Scenario = {
@@ -71,15 +52,10 @@ export const scenario: Scenario = {
 
 async function session(hz: number, seconds: number): Promise<Record<string, number | string>> {
   const out = mkdtempSync(join(tmpdir(), 'ringscope-bench-f-'));
-  const { url, child } = await serve(out, hz);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const server = await serve([setup, '--output', out, '--hz', String(hz)]);
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url);
-    await page.waitForSelector('.app[data-connection="open"]');
+    const page = await openPage(browser, server.url);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForSelector('.app[data-run-state="running"]');
     // Warm up: JIT, first layouts, the pipeline reaching its pace.
@@ -135,10 +111,7 @@ async function session(hz: number, seconds: number): Promise<Record<string, numb
     };
   } finally {
     await browser.close();
-    if (child.exitCode === null) {
-      child.kill('SIGINT');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await server.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }

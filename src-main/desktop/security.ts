@@ -3,7 +3,8 @@
 // page file, the app:// origin the window may show (nothing remote), and the
 // verdicts for navigation, new windows and permission requests. src-main/app
 // applies them; nothing here imports electron.
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
+import { contentTypeOf } from '../content-type';
 
 /** The window's page is served from this privileged scheme, never file:// or http(s). */
 export const APP_SCHEME = 'ringscope';
@@ -74,20 +75,6 @@ export function appHeaders(contentType: string): Record<string, string> {
   };
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
 /** The file inside `rendererDir` an app:// URL names, with its content type; null for anything else. */
 export function resolveAppRequest(url: string, rendererDir: string): { file: string; contentType: string } | null {
   let u: URL;
@@ -108,7 +95,7 @@ export function resolveAppRequest(url: string, rendererDir: string): { file: str
   const root = resolve(rendererDir);
   const file = normalize(join(root, path));
   if (!file.startsWith(root + sep)) return null;
-  return { file, contentType: TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+  return { file, contentType: contentTypeOf(file) };
 }
 
 /** True for URLs of the app's own page: app:// or, in development only, the dev server's origin. */

@@ -1,7 +1,10 @@
 // The engine's public face, as hosts (CLI, web-mode server, Electron utility
 // process, tests) use it. The implementation is src-main/engine/engine.ts.
-import type { HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
+import type { BufferInfo, HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
 import type { FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
+
+/** A ring buffer as hosts see it: the bridge's BufferInfo, which the engine produces. */
+export type { BufferInfo };
 
 /** A copy of the newest committed event of an observed buffer (never torn). */
 export interface EventSnapshot {
@@ -52,19 +55,6 @@ export interface EngineEvents {
 }
 
 export type Unsubscribe = () => void;
-
-/** A ring buffer as hosts see it: its layout and the setup's display hints. */
-export interface BufferInfo {
-  name: string;
-  slots: number;
-  samples: number;
-  fields: { name: string; dtype: string }[];
-  display?: Record<string, unknown>;
-  /** Reader-group names (Functions entries reading it). */
-  groups: string[];
-  /** True when some function observes it (RB_assign: observe); any buffer may be snapshot by hosts. */
-  observed: boolean;
-}
 
 /**
  * One loaded setup and its runs. Created by `Engine.load(setupPath)` in

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -13,6 +13,7 @@ import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../src-shared/
 import type { HostEvent } from '../../src-shared/bridge/protocol';
 import type { BridgeHost } from './host';
 import { isLoopback, loopbackHostHeader, newToken, sameOrigin, tokenMatches } from './security';
+import { contentTypeOf } from '../content-type';
 
 export interface ServerOptions {
   host: BridgeHost;
@@ -39,19 +40,6 @@ export interface RunningServer {
 
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
@@ -213,7 +201,7 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | nu
     return end(res, 404, 'Not Found');
   }
   res.statusCode = 200;
-  res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
+  res.setHeader('Content-Type', contentTypeOf(file));
   res.setHeader('Content-Length', body.length);
   // Hashed asset names may be cached; the page itself never (a rebuild must show).
   res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

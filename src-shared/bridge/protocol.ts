@@ -21,14 +21,16 @@ export const SNAPSHOT_WINDOW = 3;
 
 // ---------------------------------------------------------------- shared data
 
-/** A ring buffer's layout and display hints, as the UI sees it (mirrors the engine's BufferInfo). */
+/** A ring buffer's layout and the setup's display hints, as the engine describes it to hosts and the UI. */
 export interface BufferInfo {
   name: string;
   slots: number;
   samples: number;
   fields: { name: string; dtype: string }[];
   display?: Record<string, unknown>;
+  /** Reader-group names (Functions entries reading it). */
   groups: string[];
+  /** True when some function observes it (RB_assign: observe); any buffer may be snapshot by hosts. */
   observed: boolean;
 }
 

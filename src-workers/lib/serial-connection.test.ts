@@ -8,6 +8,7 @@ import { encodePayload, FrameDecoder, parseSyncWord } from './serial-frames';
 import { SerialConnection, SerialOpenError, type ConnectionState, type PortLike, type SerialSettings } from './serial-connection';
 import { describeOpenError } from './serial-errors';
 import { LineDecoder } from './serial-lines';
+import { waitFor } from '../sources/fixtures/pty';
 
 const mock = SerialPortMock.binding;
 type MockPort = Awaited<ReturnType<typeof mock.open>>;
@@ -49,18 +50,6 @@ class Unpluggable implements Pick<typeof mock, 'list' | 'open'> {
   plugIn(): void {
     this.unplugged = false;
   }
-}
-
-function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      if (cond()) return resolve();
-      if (Date.now() - t0 > ms) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 5);
-    };
-    tick();
-  });
 }
 
 async function take<R>(c: SerialConnection<R>, n: number): Promise<R[]> {
