@@ -13,9 +13,9 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(root, 'src-main/app/index.ts'),
-          'engine-host': resolve(root, 'src-main/engine-host/index.ts'),
-          cli: resolve(root, 'src-main/cli/index.ts'),
+          index: resolve(root, 'src-main/hosts/desktop/electron/index.ts'),
+          'engine-host': resolve(root, 'src-main/hosts/desktop/engine-host/index.ts'),
+          cli: resolve(root, 'src-main/hosts/cli/index.ts'),
           worker: resolve(root, 'src-workers/worker.ts'),
         },
       },

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Two groups, run one after the other: quick unit tests in parallel, then the
-// thread-heavy and browser files (`*.serial.test.ts`, e2e/) one file at a time,
+// thread-heavy and browser files (`*.solo.test.ts`, e2e/) one file at a time,
 // because this machine has 2 cores and those files time nothing but share them.
-const heavy = ['**/*.serial.test.ts', 'e2e/**/*.test.ts'];
+const heavy = ['**/*.solo.test.ts', 'e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-*/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['src-*/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'bench/**/*.test.ts', 'examples/**/*.test.ts'],
           exclude: [...heavy, '**/node_modules/**'],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,

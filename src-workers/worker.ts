@@ -1,8 +1,8 @@
 // Worker-thread entry: runs one instance of one setup function.
 // The engine passes a WorkerInit as workerData (see protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadBuiltin } from './builtins';
-import type { WorkerInit, WorkerMessage } from './protocol';
+import { loadBuiltin } from './builtins/index';
+import type { WorkerInit, WorkerMessage } from './runtime/protocol';
 import { createIO, type FunctionIO } from './runtime/io';
 
 type WorkerFunction = (io: FunctionIO) => unknown;

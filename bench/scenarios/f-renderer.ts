@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, launchChromium, openPage, ROOT as root, serve } from '../../e2e/browser';
+import { CHROMIUM, launchChromium, openPage, ROOT as root, serve } from '../../test/support/browser';
 import { round, type Scenario } from '../lib';
 
 // page.waitForFunction callbacks run in Chromium; this file is type-checked for Node (no DOM lib).

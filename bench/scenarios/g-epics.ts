@@ -17,7 +17,7 @@ import { round, type Scenario } from '../lib';
 
 const root = join(import.meta.dirname, '..', '..');
 const CLIENTS = 50;
-const clientScript = join(root, 'src-main', 'epics', 'test-clients', 'load-clients.ts');
+const clientScript = join(root, 'test', 'support', 'epics', 'load-clients.ts');
 
 /** The 50 clients, in a process of their own. */
 class LoadClients {

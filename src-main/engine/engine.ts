@@ -14,11 +14,11 @@ import type {
   RunSummary,
   StatusReport,
 } from '../../src-shared/engine/status';
-import { CTRL, STAT, type WorkerInit, type WorkerMessage } from '../../src-workers/protocol';
+import { CTRL, STAT, type WorkerInit, type WorkerMessage } from '../../src-workers/runtime/protocol';
 import type { HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
 import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSubscription, LogLine, StartOptions, Unsubscribe } from './api';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
-import { Histograms } from './histograms';
+import { Histograms } from './live-analysis';
 import { createRunDirectory, snapshotSetup } from './run-directory';
 import { fixedRateTimer } from './ticker';
 

@@ -6,7 +6,7 @@ import { registerBuiltin, type BuiltinSpec } from '../../src-shared/builtins/cat
 import { loadSetup, resolveSetup } from './load';
 import { SetupFile } from './setup-file';
 
-const SPIN = join(import.meta.dirname, '../../e2e/fixtures/setups/spin');
+const SPIN = join(import.meta.dirname, '../../test/fixtures/setups/spin');
 
 let dir: string;
 beforeEach(() => {

@@ -6,7 +6,7 @@ import type { Setup } from '../../src-shared/setup/types';
 import { loadSetup } from './load';
 import { SetupFile } from './setup-file';
 
-const SPIN = join(import.meta.dirname, '../../e2e/fixtures/setups/spin');
+const SPIN = join(import.meta.dirname, '../../test/fixtures/setups/spin');
 
 let root: string;
 let dir: string;

@@ -4,7 +4,7 @@
 // under real threads is in the *.serial.test.ts files.
 import { describe, expect, it } from 'vitest';
 import { RingBuffer, RingBufferLayoutError, computeOffsets, type DType, type EventView, type RingBufferDescriptor, type RingBufferLayout } from './index';
-import { checkPattern, fillPattern } from './test-workers/pattern';
+import { checkPattern, fillPattern } from '../../test/support/ringbuffer/pattern';
 
 const base: RingBufferLayout = {
   name: 'RB',

@@ -6,7 +6,7 @@ import { deleteIn, deleteText, editText, findNode, setIn } from './edit';
 import { parseSetup } from './parse';
 import { YAML_OPTIONS, formatKeyPath, parseKeyPath } from './source';
 
-const fixture = (rel: string): string => readFileSync(join(import.meta.dirname, '../../e2e/fixtures/setups/spin', rel), 'utf8');
+const fixture = (rel: string): string => readFileSync(join(import.meta.dirname, '../../test/fixtures/setups/spin', rel), 'utf8');
 const SPIN = fixture('setup.yaml');
 const CONFIG = fixture('config/spin_config.yaml');
 

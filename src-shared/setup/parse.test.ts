@@ -549,7 +549,7 @@ Functions:
   });
 
   it("accepts mimoCoRB's own style: nested - RB_1: blocks, quoted values, yes/no booleans, GUI keys", () => {
-    const file = join(import.meta.dirname, '../../e2e/fixtures/setups/spin/setup.yaml');
+    const file = join(import.meta.dirname, '../../test/fixtures/setups/spin/setup.yaml');
     const { setup, problems } = parseSetup(readFileSync(file, 'utf8'));
     expect(hasErrors(problems)).toBe(false);
     expect(problems.map((p) => p.code)).toEqual(['mimocorb-gui-key', 'mimocorb-gui-key', 'only-observed']);

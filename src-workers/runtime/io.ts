@@ -3,7 +3,7 @@
 // with run control, error policy and statistics built in.
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { RingBuffer, type EventView, type Observer, type Reader, type RingBufferLayout, type Writer } from '../../src-shared/ringbuffer';
-import { CTRL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from '../protocol';
+import { CTRL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from './protocol';
 
 /** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
 export type FieldValues = Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>>;

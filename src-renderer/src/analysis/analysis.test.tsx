@@ -2,12 +2,12 @@
 // The histogram and strip-chart panels against a MemoryBridge: what they ask
 // the host for, what they show of its updates (events, τ ± σ, the fitted
 // curve), and the CSV export. uPlot draws on no-op canvases here.
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BufferInfo, HistogramUpdate, SetupInfo } from '../../../src-shared/bridge/protocol';
 import { expectedCounts } from '../../../src-shared/fit';
-import { hello } from '../test/fixtures';
-import { mount, type, type Mounted } from '../test/render';
+import { hello } from '../../../test/support/renderer/fixtures';
+import { mount, type, type Mounted } from '../../../test/support/renderer/render';
 import { AnalysisPanel } from './AnalysisPanel';
 import { defaultHistogram, fitCurve, fitText, formatTau, histogramCsv, plotData } from './histogram-model';
 import { formatValue } from './StripCharts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBridge } from './memory-bridge.test-helper';
+import { MemoryBridge } from '../../../test/support/renderer/memory-bridge';
 import { webSocketUrl } from './WebSocketBridge';
 
 describe('bridge requests', () => {

@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 // The window's Electron-only parts with a stand-in for the preload's API.
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfirmRequest, DesktopApi, EngineStatus, ExampleSetup, FileMenuAction, RunMenuAction, ThemeSource } from '../../../src-shared/desktop/api';
 import { setThemeSource } from '../look/theme';
 import { App } from '../App';
-import { hello, status } from '../test/fixtures';
-import { mount, type Mounted } from '../test/render';
+import { hello, status } from '../../../test/support/renderer/fixtures';
+import { mount, type Mounted } from '../../../test/support/renderer/render';
 import { DesktopProvider } from './DesktopContext';
 import { createDesktop, type Desktop } from './state';
 import { fileMenuAction, runMenuAction, wireDesktop } from './wire';

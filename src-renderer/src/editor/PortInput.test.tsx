@@ -2,11 +2,11 @@
 // The serial source's port field in the setup form: it asks the host for its
 // ports, offers them with what each device says it is, writes a picked one
 // into the YAML, and says plainly when none were found or the list may be short.
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hello as fixtureHello, setup as fixtureSetup } from '../test/fixtures';
-import { mount, type Mounted } from '../test/render';
+import { hello as fixtureHello, setup as fixtureSetup } from '../../../test/support/renderer/fixtures';
+import { mount, type Mounted } from '../../../test/support/renderer/render';
 import { SetupEditor } from '../panels/SetupEditor';
 import { describePort } from './PortInput';
 

@@ -1,15 +1,15 @@
 // @vitest-environment jsdom
 // uPlot runs on no-op canvas stubs here: these tests cover the controls, the
 // draw loop's flow control and the plot's data, not pixels (e2e reads those).
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../src-shared/bridge/protocol';
-import { hello } from '../test/fixtures';
-import { mount, type Mounted } from '../test/render';
+import { hello } from '../../../test/support/renderer/fixtures';
+import { mount, type Mounted } from '../../../test/support/renderer/render';
 import { Oscilloscope } from './Oscilloscope';
 import { ScopeData, scopeLayout, timeAxis } from './scope-layout';
-import { buffers } from '../test/fixtures';
+import { buffers } from '../../../test/support/renderer/fixtures';
 
 let m: Mounted | null = null;
 afterEach(() => {

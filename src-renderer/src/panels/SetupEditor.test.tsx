@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup as fixtureSetup, status } from '../test/fixtures';
-import { mount, type Mounted, type } from '../test/render';
+import { setup as fixtureSetup, status } from '../../../test/support/renderer/fixtures';
+import { mount, type Mounted, type } from '../../../test/support/renderer/render';
 import { shortcutFor } from '../look/shortcuts';
 import { ThemeSwitch } from '../look/ThemeSwitch';
 import { currentTheme } from '../look/theme';

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import '../test/jsdom-stubs';
+import '../../../test/support/renderer/jsdom-stubs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../App';
-import { badSetup, hello, status, summary } from '../test/fixtures';
-import { mount, type Mounted, type } from '../test/render';
+import { badSetup, hello, status, summary } from '../../../test/support/renderer/fixtures';
+import { mount, type Mounted, type } from '../../../test/support/renderer/render';
 import { BufferStatus } from './BufferStatus';
 import { Problems } from './Problems';
 import { RunControl } from './RunControl';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBridge } from '../bridge/memory-bridge.test-helper';
-import { badSetup, buffers, hello, setup, status, summary } from '../test/fixtures';
+import { MemoryBridge } from '../../../test/support/renderer/memory-bridge';
+import { badSetup, buffers, hello, setup, status, summary } from '../../../test/support/renderer/fixtures';
 import { createAppStore, defaultScopeBuffer, parseRunOption, RATE_HISTORY, runState } from './appStore';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

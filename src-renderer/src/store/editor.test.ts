@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, HostEvent, SetupInfo } from '../../../src-shared/bridge/protocol';
 import { NEW_SETUP_TEMPLATE } from '../../../src-shared/setup/template';
-import { MemoryBridge } from '../bridge/memory-bridge.test-helper';
-import { hello, setup as fixtureSetup, status } from '../test/fixtures';
+import { MemoryBridge } from '../../../test/support/renderer/memory-bridge';
+import { hello, setup as fixtureSetup, status } from '../../../test/support/renderer/fixtures';
 import { createAppStore } from './appStore';
 import { editedDiffers, editedStartBlock, editorDirty, suggestSavePath } from './editor';
 

@@ -1,0 +1,143 @@
+// `ringscope serve [setup.yaml]`: browser mode. This process hosts the engine,
+// serves the built window to web browsers and speaks the bridge over WebSocket.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DISPLAY_HZ } from '../../../../src-shared/bridge/protocol';
+import { BridgeHost } from '../../../session/session';
+import { loadEngine } from '../../../session/engine-loader';
+import { listPorts } from '../../../../src-workers/serial/ports';
+import { checkSetupConfinement, isLoopback } from '../../web/security';
+import { startServer } from '../../web/server';
+import { examplesDir, packageVersion } from '../package';
+
+const HELP = `Usage: ringscope serve [setup.yaml] [options]
+
+Shows RingScope in a web browser: this process runs the engine, serves the
+window and prints its address. Every page that connects sees the same run, and
+any of them may start, pause and stop it.
+
+Options:
+  --port P       port to listen on (default 8170; 0 picks a free port)
+  --host H       address to listen on (default 127.0.0.1: this machine only).
+                 Any other address (e.g. 0.0.0.0) requires the access token
+                 printed at start, and only setups inside the current folder or
+                 the examples whose modules lie in their own folder are opened,
+                 and pages save setups only inside the current folder.
+  --hz N         waveform snapshots per second per page (default ${DEFAULT_DISPLAY_HZ})
+  --output DIR   where run directories go (overrides the setup's output_directory)
+  -h, --help     show this help
+
+The window's setup editor opens the examples, edits and saves setups (.yaml
+files; the shipped examples are read-only: Save As makes a copy).
+
+Ctrl-C stops a running run gracefully (everything buffered is written) and
+exits; a second Ctrl-C aborts the run.
+`;
+
+function fail(message: string, code = 2): number {
+  process.stderr.write(`ringscope serve: ${message}\n`);
+  return code;
+}
+
+export async function serve(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', default: '8170' },
+        host: { type: 'string', default: '127.0.0.1' },
+        hz: { type: 'string', default: String(DEFAULT_DISPLAY_HZ) },
+        output: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return fail(`${(e as Error).message}\n\n${HELP}`);
+  }
+  if (args.values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.positionals.length > 1) return fail(`give at most one setup file.\n\n${HELP}`);
+  const port = Number(args.values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port wants a port number 0–65535, got "${args.values.port}"`);
+  const hz = Number(args.values.hz);
+  if (!Number.isFinite(hz) || hz <= 0 || hz > 240) return fail(`--hz wants a rate between 0 and 240 per second, got "${args.values.hz}"`);
+  const setupArg = args.positionals[0];
+  if (setupArg !== undefined && !(existsSync(setupArg) && statSync(setupArg).isFile())) {
+    return fail(`the setup file "${setupArg}" does not exist.`);
+  }
+
+  const listenHost = args.values.host;
+  const local = isLoopback(listenHost);
+  const roots = [process.cwd(), examplesDir()].filter((r): r is string => r !== null);
+  const host = new BridgeHost({
+    load: loadEngine,
+    version: packageVersion(),
+    host: 'serve',
+    maxHz: hz,
+    outputDirectory: args.values.output !== undefined ? resolve(args.values.output) : undefined,
+    admit: local ? undefined : (path, text) => checkSetupConfinement(path, roots, text),
+    // The setup editor: examples to open; saving anywhere on this machine's own loopback
+    // page, only inside the current folder for pages from elsewhere; the examples stay as shipped.
+    examplesDir: examplesDir(),
+    // The setup editor's port picker for serial sources.
+    listPorts: () => listPorts(),
+    saveRoots: local ? undefined : [process.cwd()],
+    readOnlyRoots: [examplesDir()].filter((r): r is string => r !== null),
+  });
+
+  let server;
+  try {
+    server = await startServer({ host, listenHost, port });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') return fail(`port ${port} is in use; choose another with --port (0 picks a free one).`, 1);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return fail(`cannot listen on "${listenHost}": no such address on this machine.`, 1);
+    return fail(`cannot listen on ${listenHost}:${port}: ${err.message}`, 1);
+  }
+
+  if (setupArg !== undefined) {
+    const info = await host.open(setupArg);
+    const errors = info.problems.filter((p) => p.severity === 'error').length;
+    for (const p of info.problems) {
+      const where = [p.file, p.line, p.column].filter((x) => x !== undefined && x !== null).join(':');
+      process.stderr.write(`${where ? where + ': ' : ''}${p.severity}: ${p.message}\n`);
+    }
+    process.stderr.write(errors ? `Setup ${info.path} has ${errors} error(s); the page lists them.\n` : `Setup ${info.path} loaded.\n`);
+  }
+
+  if (server.token) {
+    process.stdout.write(`Access token: ${server.token} (the address below carries it; pages without it are refused)\n`);
+  }
+  process.stdout.write(`RingScope serving on ${server.url}\n`);
+
+  return new Promise<number>((done) => {
+    let interrupts = 0;
+    const shutdown = () => {
+      interrupts += 1;
+      if (interrupts === 1) {
+        if (host.runState === 'running' || host.runState === 'paused') {
+          process.stderr.write('stopping the run: writing what is buffered (Ctrl-C again to abort)\n');
+        }
+        void host
+          .close()
+          .catch((e) => process.stderr.write(`ringscope serve: ${(e as Error).message}\n`))
+          .then(() => server.close())
+          .then(() => {
+            process.off('SIGINT', shutdown);
+            process.off('SIGTERM', shutdown);
+            done(0);
+          });
+      } else {
+        process.stderr.write('aborting the run\n');
+        void host.abort();
+      }
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+}

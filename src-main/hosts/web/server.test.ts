@@ -1,0 +1,215 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { decodeEvent, encodeCommand } from '../../../src-shared/bridge/codec';
+import { SNAPSHOT_WINDOW, type Command, type HostEvent } from '../../../src-shared/bridge/protocol';
+import { FakeEngine } from '../../../test/support/fake-engine';
+import { BridgeHost } from '../../session/session';
+import { findRendererDir, type RunningServer, startServer } from './server';
+
+const renderer = mkdtempSync(join(tmpdir(), 'rs-renderer-'));
+mkdirSync(join(renderer, 'assets'));
+writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>RingScope</title>');
+writeFileSync(join(renderer, 'assets', 'app-1234.js'), 'console.log(1)');
+writeFileSync(join(renderer, '..', 'secret.txt'), 'no');
+afterAll(() => rmSync(renderer, { recursive: true, force: true }));
+
+const engines: FakeEngine[] = [];
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) await o.close();
+});
+
+async function serve(opts: { listenHost?: string; token?: string } = {}) {
+  const host = new BridgeHost({
+    version: '1.0.0',
+    host: 'serve',
+    load: async (p) => {
+      const r = await FakeEngine.load(p, { samples: 8 });
+      if (r.engine) engines.push(r.engine);
+      return r;
+    },
+  });
+  await host.open('setup.yaml');
+  const server = await startServer({ host, port: 0, rendererDir: renderer, ...opts });
+  open.push(server, { close: () => host.close() });
+  return { host, server, engine: engines.at(-1)! };
+}
+
+function get(server: RunningServer, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => ok({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** A page's WebSocket with an inbox of decoded events. */
+class Page {
+  events: HostEvent[] = [];
+  private waiters: { pred: (e: HostEvent) => boolean; ok: (e: HostEvent) => void }[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const ev = decodeEvent(isBinary ? data : data.toString());
+      this.events.push(ev);
+      for (const w of [...this.waiters]) {
+        if (w.pred(ev)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.ok(ev);
+        }
+      }
+    });
+  }
+  static connect(url: string, headers: Record<string, string> = {}) {
+    return new Promise<Page>((ok, fail) => {
+      const ws = new WebSocket(url, { headers });
+      const page = new Page(ws);
+      ws.once('open', () => ok(page));
+      ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', fail);
+    });
+  }
+  /** Resolves with the first event (already received or coming) that matches. */
+  next<T extends HostEvent['type']>(type: T, pred: (e: Extract<HostEvent, { type: T }>) => boolean = () => true, from = 0) {
+    const match = (e: HostEvent) => e.type === type && pred(e as Extract<HostEvent, { type: T }>);
+    const seen = this.events.slice(from).find(match);
+    if (seen) return Promise.resolve(seen as Extract<HostEvent, { type: T }>);
+    return new Promise<Extract<HostEvent, { type: T }>>((ok) => this.waiters.push({ pred: match, ok: ok as (e: HostEvent) => void }));
+  }
+  send(cmd: Command) {
+    this.ws.send(encodeCommand(cmd));
+  }
+}
+
+const wsUrl = (s: RunningServer, q = '') => `ws://127.0.0.1:${s.port}/ws${q}`;
+
+describe('static files', () => {
+  it('serves the page and its assets, and nothing outside the renderer folder', async () => {
+    const { server } = await serve();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    expect(server.token).toBeNull();
+    const page = await get(server, '/?x=1');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).toContain('<title>RingScope</title>');
+    const js = await get(server, '/assets/app-1234.js');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get(server, '/../secret.txt')).status).not.toBe(200);
+    expect((await get(server, '/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get(server, '/%2F..%2Fsecret.txt')).status).toBe(403);
+    expect((await get(server, '/missing.js')).status).toBe(404);
+    expect((await get(server, '/', { host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('explains a missing build', async () => {
+    const host = new BridgeHost({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p) });
+    const server = await startServer({ host, port: 0, rendererDir: null });
+    open.push(server);
+    const r = await get(server, '/');
+    expect(r.status).toBe(503);
+    expect(r.body).toContain('npm run build');
+  });
+
+  it('finds out/renderer from the source tree or the build', () => {
+    const root = mkdtempSync(join(tmpdir(), 'rs-find-'));
+    mkdirSync(join(root, 'out', 'renderer'), { recursive: true });
+    mkdirSync(join(root, 'out', 'main', 'chunks'), { recursive: true });
+    mkdirSync(join(root, 'src-main', 'hosts', 'web'), { recursive: true });
+    writeFileSync(join(root, 'out', 'renderer', 'index.html'), '');
+    expect(findRendererDir(join(root, 'out', 'main', 'cli.js'))).toBe(join(root, 'out', 'renderer'));
+    expect(findRendererDir(join(root, 'out', 'main', 'chunks', 'serve-x.js'))).toBe(join(root, 'out', 'renderer'));
+    expect(findRendererDir(join(root, 'src-main', 'hosts', 'web', 'server.ts'))).toBe(join(root, 'out', 'renderer'));
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('WebSocket bridge', () => {
+  it('greets a page and runs commands; two pages see the same run', async () => {
+    const { server, engine } = await serve();
+    const a = await Page.connect(wsUrl(server));
+    const hello = await a.next('hello');
+    expect(hello.setup!.runnable).toBe(true);
+    a.send({ type: 'start', req: 1 });
+    expect(await a.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
+    const b = await Page.connect(wsUrl(server));
+    expect((await b.next('hello')).status!.state).toBe('running');
+    engine.tick(30);
+    engine.emitStatus();
+    expect((await b.next('status', (e) => e.status.source_events === 30)).status.state).toBe('running');
+    b.send({ type: 'stop', req: 2 });
+    expect((await a.next('run_ended')).summary.buffers.RB_1.written).toBe(30);
+    expect(await b.next('ack', (e) => e.req === 2)).toMatchObject({ ok: true });
+  });
+
+  it('sends snapshots as binary frames, no more than the window until acknowledged', async () => {
+    const { server, engine } = await serve();
+    const a = await Page.connect(wsUrl(server));
+    await a.next('hello');
+    a.send({ type: 'subscribe', req: 1, buffer: 'RB_2', hz: 240 });
+    a.send({ type: 'start', req: 2 });
+    await a.next('ack', (e) => e.req === 2);
+    engine.tick(1);
+    engine.deliverSnapshots();
+    const first = await a.next('snapshot');
+    expect(first.snapshot.fields[0].data).toBeInstanceOf(Float32Array);
+    expect(first.snapshot.fields[0].data).toHaveLength(8);
+    // Without acks, at most SNAPSHOT_WINDOW arrive however many the engine offers.
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      engine.tick(1);
+      engine.deliverSnapshots();
+    }
+    // A ping round trip proves the server sent everything it was going to.
+    a.send({ type: 'pause', req: 3 });
+    await a.next('ack', (e) => e.req === 3);
+    expect(a.events.filter((e) => e.type === 'snapshot')).toHaveLength(SNAPSHOT_WINDOW);
+    a.send({ type: 'snapshot_ack', count: SNAPSHOT_WINDOW });
+    a.send({ type: 'resume', req: 4 });
+    await a.next('ack', (e) => e.req === 4);
+    engine.tick(1);
+    engine.deliverSnapshots();
+    const third = await a.next('snapshot', (e) => e.snapshot.seq > first.snapshot.seq, a.events.length);
+    expect(third.snapshot.buffer).toBe('RB_2');
+  });
+
+  it('answers malformed commands with an error and keeps the connection', async () => {
+    const { server } = await serve();
+    const a = await Page.connect(wsUrl(server));
+    await a.next('hello');
+    a.ws.send('{"type":"launch"}');
+    expect((await a.next('error')).message).toBe('Bad command: unknown command "launch"');
+    a.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect((await a.next('error', (e) => e.message.includes('binary'))).message).toContain('JSON text');
+    a.send({ type: 'pause', req: 1 });
+    expect(await a.next('ack')).toMatchObject({ ok: false, message: 'Cannot pause: no run is in progress.' });
+  });
+
+  it('refuses other paths, foreign origins and foreign Host headers', async () => {
+    const { server } = await serve();
+    await expect(Page.connect(`ws://127.0.0.1:${server.port}/other`)).rejects.toThrow('HTTP 404');
+    await expect(Page.connect(wsUrl(server), { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(Page.connect(wsUrl(server), { host: 'evil.example' })).rejects.toThrow('HTTP 403');
+    const ok = await Page.connect(wsUrl(server), { origin: `http://127.0.0.1:${server.port}` });
+    await ok.next('hello');
+    ok.ws.close();
+  });
+
+  it('requires the access token beyond loopback', async () => {
+    const { server } = await serve({ listenHost: '0.0.0.0', token: 'sesame-0123456789' });
+    expect(server.token).toBe('sesame-0123456789');
+    expect(server.url).toMatch(/^http:\/\/.+:\d+\/\?token=sesame-0123456789$/);
+    await expect(Page.connect(wsUrl(server))).rejects.toThrow('HTTP 401');
+    await expect(Page.connect(wsUrl(server, '?token=sesame'))).rejects.toThrow('HTTP 401');
+    const page = await Page.connect(wsUrl(server, '?token=sesame-0123456789'));
+    expect((await page.next('hello')).control).toBe('all');
+    page.ws.close();
+  });
+});

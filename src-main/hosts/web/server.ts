@@ -1,0 +1,215 @@
+// Browser mode's transport: a Node http server that serves the built renderer
+// (out/renderer) and a WebSocket endpoint (/ws) speaking the bridge to each
+// page. The engine logic lives in BridgeHost; this file only moves bytes and
+// guards the door.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocket, WebSocketServer } from 'ws';
+import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../src-shared/bridge/codec';
+import type { HostEvent } from '../../../src-shared/bridge/protocol';
+import type { BridgeHost } from '../../session/session';
+import { isLoopback, loopbackHostHeader, newToken, sameOrigin, tokenMatches } from './security';
+import { contentTypeOf } from '../content-type';
+
+export interface ServerOptions {
+  host: BridgeHost;
+  /** Address to listen on (default 127.0.0.1). */
+  listenHost?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Access token for non-loopback addresses (generated when omitted). Ignored on loopback. */
+  token?: string;
+  /** Folder of the built renderer (found next to the running file when omitted). */
+  rendererDir?: string | null;
+}
+
+export interface RunningServer {
+  /** The address to open in a browser (with the token when one is required). */
+  url: string;
+  port: number;
+  /** Null when listening on loopback only. */
+  token: string | null;
+  /** Number of connected pages. */
+  clients(): number;
+  close(): Promise<void>;
+}
+
+/** Path of the WebSocket endpoint. */
+export const WS_PATH = '/ws';
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
+
+/** The built renderer's folder: out/renderer, found from out/main/…/cli.js or from src-main/hosts/web. */
+export function findRendererDir(from: string = fileURLToPath(import.meta.url)): string | null {
+  let dir = dirname(from);
+  for (let i = 0; i < 5; i++) {
+    for (const c of [join(dir, 'renderer'), join(dir, 'out', 'renderer')]) {
+      if (existsSync(join(c, 'index.html'))) return c;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+/** Starts the http + WebSocket server and resolves once it listens. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const listenHost = opts.listenHost ?? '127.0.0.1';
+  const local = isLoopback(listenHost);
+  const token = local ? null : (opts.token ?? newToken());
+  const rendererDir = opts.rendererDir === undefined ? findRendererDir() : opts.rendererDir;
+
+  const server = createServer((req, res) => serveStatic(req, res, rendererDir, local));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = checkUpgrade(req, local, token);
+    if (refusal) return refuse(socket, refusal);
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, opts.host));
+  });
+
+  // Pages that vanish without closing (laptop lid) are dropped after a missed ping.
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) ws.terminate();
+      else {
+        alive.delete(ws);
+        ws.ping();
+      }
+    }
+  }, 30_000);
+  heartbeat.unref();
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, listenHost, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const shown = listenHost === '0.0.0.0' || listenHost === '::' ? hostname() : listenHost;
+  const hostPart = shown.includes(':') ? `[${shown}]` : shown;
+  const url = `http://${hostPart}:${port}/` + (token ? `?token=${token}` : '');
+
+  return {
+    url,
+    port,
+    token,
+    clients: () => wss.clients.size,
+    close: async () => {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      wss.close();
+    },
+  };
+}
+
+function checkUpgrade(req: IncomingMessage, local: boolean, token: string | null): { code: number; text: string } | null {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname !== WS_PATH) return { code: 404, text: 'Not Found' };
+  if (local && !loopbackHostHeader(req.headers.host)) return { code: 403, text: 'Forbidden (host)' };
+  if (!sameOrigin(req.headers.origin, req.headers.host)) return { code: 403, text: 'Forbidden (origin)' };
+  if (token !== null && !tokenMatches(url.searchParams.get('token'), token)) return { code: 401, text: 'Unauthorized (access token)' };
+  return null;
+}
+
+function refuse(socket: Duplex, r: { code: number; text: string }): void {
+  socket.end(`HTTP/1.1 ${r.code} ${r.text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+// Broadcast events reach every client as the same object: encode each once.
+const encoded = new WeakMap<HostEvent, string | Uint8Array>();
+
+function encodeOnce(ev: HostEvent): string | Uint8Array {
+  let data = encoded.get(ev);
+  if (data === undefined) {
+    data = encodeEvent(ev);
+    encoded.set(ev, data);
+  }
+  return data;
+}
+
+function connect(ws: WebSocket, host: BridgeHost): void {
+  const attachment = host.attach({
+    send(ev) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const data = encodeOnce(ev);
+      ws.send(data, { binary: typeof data !== 'string' });
+    },
+    // Anything still queued in user space means the page (or the network) is
+    // behind: snapshots wait for the next one rather than pile up.
+    congested: () => ws.bufferedAmount > 0,
+  });
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      ws.send(JSON.stringify({ type: 'error', message: 'Commands are JSON text; binary messages are not accepted.' }));
+      return;
+    }
+    let cmd;
+    try {
+      cmd = decodeCommand(data.toString());
+    } catch (err) {
+      const message = err instanceof BridgeDecodeError ? `Bad command: ${err.message}` : String(err);
+      ws.send(JSON.stringify({ type: 'error', message }));
+      return;
+    }
+    void attachment.handle(cmd);
+  });
+  ws.on('close', () => attachment.detach());
+  ws.on('error', () => attachment.detach());
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | null, local: boolean): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Content-Security-Policy', CSP);
+  if (local && !loopbackHostHeader(req.headers.host)) return end(res, 403, 'Forbidden: unexpected Host header.');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'Method Not Allowed');
+  if (!dir) {
+    return end(res, 503, 'The RingScope page is not built. Run "npm run build" in the RingScope folder, then reload.');
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    return end(res, 400, 'Bad Request');
+  }
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const file = normalize(join(dir, pathname));
+  if (!file.startsWith(resolve(dir) + sep)) return end(res, 403, 'Forbidden');
+  let body: Buffer;
+  try {
+    if (!statSync(file).isFile()) return end(res, 404, 'Not Found');
+    body = readFileSync(file);
+  } catch {
+    return end(res, 404, 'Not Found');
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', contentTypeOf(file));
+  res.setHeader('Content-Length', body.length);
+  // Hashed asset names may be cached; the page itself never (a rebuild must show).
+  res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function end(res: ServerResponse, code: number, text: string): void {
+  res.statusCode = code;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(text + '\n');
+}
