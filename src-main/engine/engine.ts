@@ -14,11 +14,11 @@ import type {
   RunSummary,
   StatusReport,
 } from '../../src-shared/engine/status';
-import { CTRL, STAT, type WorkerInit, type WorkerMessage } from '../../src-workers/runtime/protocol';
+import { RUN_CONTROL, STAT, type WorkerInit, type WorkerMessage } from '../../src-workers/runtime/protocol';
 import type { HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
 import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSubscription, LogLine, StartOptions, Unsubscribe } from './api';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
-import { Histograms } from './live-analysis';
+import { LiveAnalysis } from './live-analysis';
 import { createRunDirectory, snapshotSetup } from './run-directory';
 import { fixedRateTimer } from './ticker';
 
@@ -99,13 +99,13 @@ export class Engine implements EngineHandle {
   private listeners = new Map<keyof EngineEvents, Set<(p: never) => void>>();
   private observers = new Set<{ buffer: string; hz: number; listener: (s: EventSnapshot) => void; stop: () => void; lastSeq: number; rb: RingBuffer | null; obs: ReturnType<RingBuffer['observer']> | null }>();
 
-  // Histogram readers and their subscriptions (histograms.ts).
-  private readonly hist: Histograms;
+  // Histogram readers and their subscriptions: histograms and strip charts (live-analysis.ts).
+  private readonly analysis: LiveAnalysis;
 
   constructor(plan: RunPlan) {
     this.plan = plan;
     this.setupPath = plan.setupPath;
-    this.hist = new Histograms(plan, (level, message) => this.log(level, 'histogram', message));
+    this.analysis = new LiveAnalysis(plan, (level, message) => this.log(level, 'histogram', message));
     this.lastStatus = this.idleStatus();
   }
 
@@ -184,10 +184,10 @@ export class Engine implements EngineHandle {
       throw new Error(`cannot create the run directory in ${outputDirectory}: ${(e as Error).message}`);
     }
 
-    this.hist.choose(options.histograms);
+    this.analysis.choose(options.histograms);
     const buffers = new Map<string, RingBuffer>();
     for (const b of this.plan.buffers) {
-      const groups = [...readerGroups(this.plan, b.name), ...this.hist.groupsFor(b.name)];
+      const groups = [...readerGroups(this.plan, b.name), ...this.analysis.groupsFor(b.name)];
       const layout: RingBufferLayout = { name: b.name, slots: b.slots, samples: b.samples, fields: b.fields, groups };
       buffers.set(b.name, RingBuffer.create(layout));
     }
@@ -195,7 +195,7 @@ export class Engine implements EngineHandle {
     const nInstances = this.plan.functions.reduce((n, f) => n + f.num_process, 0);
     const maxAssign = Math.max(1, ...this.plan.functions.map((f) => f.assign.length));
     const statsStride = STAT.OUT0 + maxAssign;
-    const control = new Int32Array(new SharedArrayBuffer(CTRL.LENGTH * 4));
+    const control = new Int32Array(new SharedArrayBuffer(RUN_CONTROL.LENGTH * 4));
     const stats = new Float64Array(new SharedArrayBuffer(nInstances * statsStride * 8));
 
     let resolveFinished!: (s: RunSummary) => void;
@@ -280,7 +280,7 @@ export class Engine implements EngineHandle {
       }
     }
     // The run finishes only after the histogram readers counted the last event (they end with their buffers).
-    run.drainers.push(...this.hist.begin({ buffers, control: control.buffer as SharedArrayBuffer, runDirectory: dir, setupDirectory: dirname(this.plan.setupPath), entry }));
+    run.drainers.push(...this.analysis.begin({ buffers, control: control.buffer as SharedArrayBuffer, runDirectory: dir, setupDirectory: dirname(this.plan.setupPath), entry }));
     // Running, and the runtime clock, begin when every function has loaded its code and opened its buffers.
     await Promise.race([ready, finished]);
   }
@@ -300,7 +300,7 @@ export class Engine implements EngineHandle {
   pause(): void {
     const run = this.run;
     if (!run || this._state !== 'running') return;
-    Atomics.store(run.control, CTRL.PAUSE, 1);
+    Atomics.store(run.control, RUN_CONTROL.PAUSE, 1);
     this.wake(run);
     for (const b of this.sourceBuffers()) run.buffers.get(b)!.pause();
     run.pausedAt = performance.now();
@@ -321,14 +321,14 @@ export class Engine implements EngineHandle {
   private unpause(run: Run): void {
     if (run.pausedAt !== null) run.pausedTotal += performance.now() - run.pausedAt;
     run.pausedAt = null;
-    Atomics.store(run.control, CTRL.PAUSE, 0);
+    Atomics.store(run.control, RUN_CONTROL.PAUSE, 0);
     this.wake(run);
     for (const b of this.sourceBuffers()) run.buffers.get(b)!.resume();
   }
 
   private wake(run: Run): void {
-    Atomics.add(run.control, CTRL.WAKE, 1);
-    Atomics.notify(run.control, CTRL.WAKE);
+    Atomics.add(run.control, RUN_CONTROL.WAKE, 1);
+    Atomics.notify(run.control, RUN_CONTROL.WAKE);
   }
 
   private sourceBuffers(): string[] {
@@ -362,7 +362,7 @@ export class Engine implements EngineHandle {
     if (!run.endReason || run.endReason !== 'abort') {
       run.endReason = 'abort';
       this.log('warn', 'engine', 'aborted: every thread is woken and stops now; files are closed as they are');
-      Atomics.store(run.control, CTRL.STOP, 1);
+      Atomics.store(run.control, RUN_CONTROL.STOP, 1);
       this.wake(run);
       for (const rb of run.buffers.values()) rb.abort();
       this.setState('stopping');
@@ -376,9 +376,9 @@ export class Engine implements EngineHandle {
   /** Graceful stop: sources stop, everything committed drains through every stage. */
   private beginStop(run: Run, reason: EndReason): void {
     if (run.endReason === null) run.endReason = reason;
-    if (Atomics.load(run.control, CTRL.STOP) === 1) return;
+    if (Atomics.load(run.control, RUN_CONTROL.STOP) === 1) return;
     this.log('info', 'engine', `stopping (${reason}): sources stop, buffered events drain`);
-    Atomics.store(run.control, CTRL.STOP, 1);
+    Atomics.store(run.control, RUN_CONTROL.STOP, 1);
     if (run.pausedAt !== null) this.unpause(run);
     else this.wake(run);
     if (run.runtimeTimer) clearTimeout(run.runtimeTimer);
@@ -412,15 +412,15 @@ export class Engine implements EngineHandle {
   }
 
   histogram(request: HistogramRequest, listener: (update: HistogramUpdate) => void): HistogramSubscription {
-    return this.hist.histogram(request, listener);
+    return this.analysis.histogram(request, listener);
   }
 
   strip(buffer: string, fields: string[] | null, listener: (update: StripUpdate) => void): Unsubscribe {
-    return this.hist.strip(buffer, fields, listener);
+    return this.analysis.strip(buffer, fields, listener);
   }
 
   async close(): Promise<void> {
-    this.hist.close();
+    this.analysis.close();
     if (this.run) await this.stop();
     for (const o of this.observers) o.stop();
     this.observers.clear();
@@ -471,7 +471,7 @@ export class Engine implements EngineHandle {
     const siblings = run.instances.filter((i) => i.fn === inst.fn);
     if (siblings.every((i) => i.done)) {
       if (isSource(inst.fn) && run.endReason === null) {
-        run.endReason = Atomics.load(run.control, CTRL.LIMIT_HIT) === 1 ? 'runevents' : 'source_ended';
+        run.endReason = Atomics.load(run.control, RUN_CONTROL.LIMIT_HIT) === 1 ? 'runevents' : 'source_ended';
         this.log('info', 'engine', run.endReason === 'runevents' ? `runevents (${run.runevents}) reached` : `${inst.fn.name} ended its data`);
         this.beginStop(run, run.endReason);
       }

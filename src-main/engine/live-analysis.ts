@@ -69,7 +69,7 @@ export function histogramBuffers(plan: RunPlan, option: StartOptions['histograms
 }
 
 /** The histogram readers of the engine's runs and the views hosts asked for. */
-export class Histograms {
+export class LiveAnalysis {
   private chosen = new Set<string>();
   private readers = new Map<string, ReaderState>();
   private ended = new Map<string, HistogramAccumulator>();

@@ -1,10 +1,11 @@
-// The real engine behind browser mode (unit tests use fake-engine.test-helper.ts).
-import { loadEngine as load } from '../engine/load';
+// The session's EngineLoader backed by the real engine (browser mode and the
+// desktop engine host use it; unit tests give the session test/support/fake-engine.ts).
+import { loadEngine } from '../engine/load';
 import type { EngineLoader } from './session';
 
 /** Loads a setup (or a page's unsaved text for it) with the engine's loader, passing on its title and run limits. */
-export const loadEngine: EngineLoader = async (setupPath, text) => {
-  const { engine, problems, loaded } = await load(setupPath, text);
+export const engineLoader: EngineLoader = async (setupPath, text) => {
+  const { engine, problems, loaded } = await loadEngine(setupPath, text);
   const s = loaded.setup as { title?: unknown; description?: unknown } | undefined;
   return {
     engine,

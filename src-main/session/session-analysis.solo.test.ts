@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src-shared/bridge/protocol';
-import { BridgeHost } from './session';
-import { loadEngine } from './engine-loader';
+import { Session } from './session';
+import { engineLoader } from './engine-loader';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'ringscope-host-analysis-'));
@@ -34,7 +34,7 @@ class Client {
 
 describe('bridge host: histograms and strip charts', () => {
   it('sends every event counted, to the asking client, and answers late pages after the run', async () => {
-    const host = new BridgeHost({ version: 't', host: 'serve', cwd: root, outputDirectory: out, load: loadEngine });
+    const host = new Session({ version: 't', host: 'serve', cwd: root, outputDirectory: out, load: engineLoader });
     await host.open('examples/counting/setup.yaml');
     const a = new Client();
     const att = host.attach(a);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from '../../test/support/fake-engine';
-import { BridgeHost } from './session';
+import { Session } from './session';
 
 const root = mkdtempSync(join(tmpdir(), 'ringscope-host-editor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -53,10 +53,10 @@ class Client {
   }
 }
 
-function makeHost(cwd: string, extra: Partial<ConstructorParameters<typeof BridgeHost>[0]> = {}) {
+function makeHost(cwd: string, extra: Partial<ConstructorParameters<typeof Session>[0]> = {}) {
   const loads: { path: string; text?: string }[] = [];
   const engines: FakeEngine[] = [];
-  const host = new BridgeHost({
+  const host = new Session({
     version: '0.0.0',
     host: 'serve',
     cwd,
@@ -73,7 +73,7 @@ function makeHost(cwd: string, extra: Partial<ConstructorParameters<typeof Bridg
   return { host, c, att, loads, engines };
 }
 
-describe('BridgeHost for the setup editor', () => {
+describe('Session for the setup editor', () => {
   it('sends the setup text and the content of the config files it names', async () => {
     const dir = project('open');
     const { host, c } = makeHost(dir);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_WINDOW, type HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from '../../test/support/fake-engine';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
-import { BridgeHost, toSnapshot } from './session';
+import { Session, toSnapshot } from './session';
 
 class TestClient {
   events: HostEvent[] = [];
@@ -24,7 +24,7 @@ class TestClient {
 function setup(opts: { outputDirectory?: string; admit?: () => { severity: 'error'; message: string }[]; maxHz?: number } = {}) {
   const engines: FakeEngine[] = [];
   let clock = 0;
-  const host = new BridgeHost({
+  const host = new Session({
     version: '9.9.9',
     host: 'serve',
     cwd: '/srv',
@@ -44,7 +44,7 @@ function setup(opts: { outputDirectory?: string; admit?: () => { severity: 'erro
   return { host, engines, advance };
 }
 
-describe('BridgeHost', () => {
+describe('Session', () => {
   it('greets a client, then tells every client about an opened setup', async () => {
     const { host } = setup();
     const a = new TestClient();
@@ -154,7 +154,7 @@ describe('BridgeHost', () => {
   });
 
   it('reports a failing start and command errors without a req as error events', async () => {
-    const host = new BridgeHost({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p, { failStart: 'output folder not writable: /ro' }) });
+    const host = new Session({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p, { failStart: 'output folder not writable: /ro' }) });
     const c = new TestClient();
     const h = host.attach(c);
     await host.open('s.yaml');

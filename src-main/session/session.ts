@@ -39,13 +39,13 @@ export interface SetupAbout {
 export type EngineLoader = (setupPath: string, text?: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[]; about?: SetupAbout }>;
 
 /** One connected UI, as the host sees it. */
-export interface HostClient {
+export interface SessionClient {
   send(ev: HostEvent): void;
   /** True while the transport cannot take more right now: snapshots for it are dropped. */
   congested(): boolean;
 }
 
-export interface BridgeHostOptions {
+export interface SessionOptions {
   load: EngineLoader;
   version: string;
   host: 'serve' | 'electron';
@@ -76,7 +76,7 @@ export interface Attachment {
 }
 
 interface ClientState {
-  client: HostClient;
+  client: SessionClient;
   buffer: string | null;
   hz: number;
   inFlight: number;
@@ -90,7 +90,7 @@ interface ClientState {
 const OBSERVING: readonly RunState[] = ['running', 'paused', 'stopping'];
 
 /** Hosts one engine for any number of bridge clients. */
-export class BridgeHost {
+export class Session {
   readonly maxHz: number;
   private readonly cwd: string;
   private engine: EngineHandle | null = null;
@@ -104,13 +104,13 @@ export class BridgeHost {
   private lastRun: RunSummary | null = null;
   private runEndedSent = true;
   private state: RunState = 'idle';
-  private readonly clients = new Map<HostClient, ClientState>();
+  private readonly clients = new Map<SessionClient, ClientState>();
   private readonly observations = new Map<string, Unsubscribe>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
 
-  constructor(private readonly opts: BridgeHostOptions) {
+  constructor(private readonly opts: SessionOptions) {
     this.maxHz = opts.maxHz && opts.maxHz > 0 ? opts.maxHz : DEFAULT_DISPLAY_HZ;
     this.cwd = opts.cwd ?? process.cwd();
     this.now = opts.now ?? (() => performance.now());
@@ -128,11 +128,11 @@ export class BridgeHost {
 
   /** Opens a setup for every client (the previous engine is closed); refused while a run is active. With `text`, the engine runs that text (unsaved edits) as the file at `path`. */
   open(path: string, text?: string): Promise<SetupInfo> {
-    return this.serial(() => this.doOpen(path, text));
+    return this.queued(() => this.doOpen(path, text));
   }
 
   /** Attaches a client: it receives hello now and every broadcast from then on. */
-  attach(client: HostClient): Attachment {
+  attach(client: SessionClient): Attachment {
     const st: ClientState = { client, buffer: null, hz: this.maxHz, inFlight: 0, lastSent: -Infinity, histograms: new Map(), strip: null };
     this.clients.set(client, st);
     client.send(this.hello());
@@ -150,7 +150,7 @@ export class BridgeHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.serial(async () => {
+    await this.queued(async () => {
       await this.closeEngine();
     });
   }
@@ -180,7 +180,7 @@ export class BridgeHost {
   }
 
   // Run-changing commands one at a time, in arrival order.
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  private queued<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.queue.then(fn, fn);
     this.queue = p.catch(() => undefined);
     return p;
@@ -194,7 +194,7 @@ export class BridgeHost {
           await this.open(cmd.path, cmd.text);
           break;
         case 'save_setup':
-          await this.serial(() => this.doSave(st, cmd.path, cmd.text, cmd.from, cmd.overwrite === true));
+          await this.queued(() => this.doSave(st, cmd.path, cmd.text, cmd.from, cmd.overwrite === true));
           break;
         case 'list_setups':
           st.client.send({
@@ -208,7 +208,7 @@ export class BridgeHost {
           st.client.send(await this.portList());
           break;
         case 'start':
-          await this.serial(() => this.doStart(cmd.runevents, cmd.runtime));
+          await this.queued(() => this.doStart(cmd.runevents, cmd.runtime));
           break;
         case 'pause':
           this.running('pause').pause();
@@ -217,7 +217,7 @@ export class BridgeHost {
           this.running('resume').resume();
           break;
         case 'stop':
-          await this.serial(() => this.doStop());
+          await this.queued(() => this.doStop());
           break;
         case 'set_param':
           this.loaded().setParam(cmd.function, cmd.name, cmd.value);

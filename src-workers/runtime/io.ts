@@ -3,7 +3,7 @@
 // with run control, error policy and statistics built in.
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { RingBuffer, type EventView, type Observer, type Reader, type RingBufferLayout, type Writer } from '../../src-shared/ringbuffer';
-import { CTRL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from './protocol';
+import { RUN_CONTROL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from './protocol';
 
 /** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
 export type FieldValues = Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>>;
@@ -133,7 +133,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
   init.params.on('message', applyParam);
   init.params.unref();
 
-  const stopping = () => Atomics.load(ctrl, CTRL.STOP) === 1;
+  const stopping = () => Atomics.load(ctrl, RUN_CONTROL.STOP) === 1;
   const checkStop = () => {
     if (stopping() && !abort.signal.aborted) abort.abort();
     return abort.signal.aborted;
@@ -196,17 +196,17 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
   const claimCounter = (): number | null => {
     const c = Number(Atomics.add(counter, 0, 1n));
     if (init.runevents > 0 && c >= init.runevents) {
-      Atomics.store(ctrl, CTRL.LIMIT_HIT, 1);
+      Atomics.store(ctrl, RUN_CONTROL.LIMIT_HIT, 1);
       return null;
     }
     return c;
   };
 
   const waitWhilePaused = () => {
-    while (Atomics.load(ctrl, CTRL.PAUSE) === 1 && !stopping()) {
-      const w = Atomics.load(ctrl, CTRL.WAKE);
-      if (Atomics.load(ctrl, CTRL.PAUSE) !== 1) break;
-      Atomics.wait(ctrl, CTRL.WAKE, w, POLL_MS);
+    while (Atomics.load(ctrl, RUN_CONTROL.PAUSE) === 1 && !stopping()) {
+      const w = Atomics.load(ctrl, RUN_CONTROL.WAKE);
+      if (Atomics.load(ctrl, RUN_CONTROL.PAUSE) !== 1) break;
+      Atomics.wait(ctrl, RUN_CONTROL.WAKE, w, POLL_MS);
       poll(true);
     }
   };
@@ -386,8 +386,8 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
         if (checkStop()) return false;
         const left = until - performance.now();
         if (left <= 0) return true;
-        const w = Atomics.load(ctrl, CTRL.WAKE);
-        Atomics.wait(ctrl, CTRL.WAKE, w, Math.min(left, POLL_MS));
+        const w = Atomics.load(ctrl, RUN_CONTROL.WAKE);
+        Atomics.wait(ctrl, RUN_CONTROL.WAKE, w, Math.min(left, POLL_MS));
         poll();
       }
     },

@@ -6,7 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RingBufferDescriptor } from '../../src-shared/ringbuffer';
 
 /** Indices into the run's shared control Int32Array. */
-export const CTRL = {
+export const RUN_CONTROL = {
   /** 1 once the run stops: sources end their loops, io.signal aborts. */
   STOP: 0,
   /** 1 while paused: sources wait before producing the next event. */

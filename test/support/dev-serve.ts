@@ -3,11 +3,11 @@
 // serves out/renderer with the in-memory FakeEngine (muon-like waveforms).
 import { parseArgs } from 'node:util';
 import { FakeEngine } from './fake-engine';
-import { BridgeHost } from '../../src-main/session/session';
+import { Session } from '../../src-main/session/session';
 import { startServer } from '../../src-main/hosts/web/server';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, setup: { type: 'string', default: 'fake/setup.yaml' } } });
-const host = new BridgeHost({ version: 'dev', host: 'serve', load: (p) => FakeEngine.load(p, { auto: true }) });
+const host = new Session({ version: 'dev', host: 'serve', load: (p) => FakeEngine.load(p, { auto: true }) });
 await host.open(values.setup);
 const server = await startServer({ host, port: Number(values.port) });
 process.stdout.write(`RingScope (fake engine) serving on ${server.url}\n`);

@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { decodeEvent, encodeCommand } from '../../../src-shared/bridge/codec';
 import { SNAPSHOT_WINDOW, type Command, type HostEvent } from '../../../src-shared/bridge/protocol';
 import { FakeEngine } from '../../../test/support/fake-engine';
-import { BridgeHost } from '../../session/session';
+import { Session } from '../../session/session';
 import { findRendererDir, type RunningServer, startServer } from './server';
 
 const renderer = mkdtempSync(join(tmpdir(), 'rs-renderer-'));
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function serve(opts: { listenHost?: string; token?: string } = {}) {
-  const host = new BridgeHost({
+  const host = new Session({
     version: '1.0.0',
     host: 'serve',
     load: async (p) => {
@@ -110,7 +110,7 @@ describe('static files', () => {
   });
 
   it('explains a missing build', async () => {
-    const host = new BridgeHost({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p) });
+    const host = new Session({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p) });
     const server = await startServer({ host, port: 0, rendererDir: null });
     open.push(server);
     const r = await get(server, '/');

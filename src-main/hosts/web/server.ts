@@ -1,6 +1,6 @@
 // Browser mode's transport: a Node http server that serves the built renderer
 // (out/renderer) and a WebSocket endpoint (/ws) speaking the bridge to each
-// page. The engine logic lives in BridgeHost; this file only moves bytes and
+// page. The engine logic lives in Session; this file only moves bytes and
 // guards the door.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../src-shared/bridge/codec';
 import type { HostEvent } from '../../../src-shared/bridge/protocol';
-import type { BridgeHost } from '../../session/session';
+import type { Session } from '../../session/session';
 import { isLoopback, loopbackHostHeader, newToken, sameOrigin, tokenMatches } from './security';
 import { contentTypeOf } from '../content-type';
 
 export interface ServerOptions {
-  host: BridgeHost;
+  host: Session;
   /** Address to listen on (default 127.0.0.1). */
   listenHost?: string;
   /** 0 picks a free port. */
@@ -145,7 +145,7 @@ function encodeOnce(ev: HostEvent): string | Uint8Array {
   return data;
 }
 
-function connect(ws: WebSocket, host: BridgeHost): void {
+function connect(ws: WebSocket, host: Session): void {
   const attachment = host.attach({
     send(ev) {
       if (ws.readyState !== WebSocket.OPEN) return;

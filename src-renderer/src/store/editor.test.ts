@@ -27,7 +27,7 @@ Functions:
 
 const info = (over: Partial<SetupInfo> = {}): SetupInfo => ({ ...fixtureSetup, path: 'sensors.yaml', text: TEXT, draft: false, ...over });
 
-/** A bridge whose host opens and saves like BridgeHost: events first, then the ack. */
+/** A bridge whose host opens and saves like Session: events first, then the ack. */
 function make() {
   const bridge = new MemoryBridge();
   const app = createAppStore(bridge);

@@ -4,8 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DISPLAY_HZ } from '../../../../src-shared/bridge/protocol';
-import { BridgeHost } from '../../../session/session';
-import { loadEngine } from '../../../session/engine-loader';
+import { Session } from '../../../session/session';
+import { engineLoader } from '../../../session/engine-loader';
 import { listPorts } from '../../../../src-workers/serial/ports';
 import { checkSetupConfinement, isLoopback } from '../../web/security';
 import { startServer } from '../../web/server';
@@ -74,8 +74,8 @@ export async function serve(argv: string[]): Promise<number> {
   const listenHost = args.values.host;
   const local = isLoopback(listenHost);
   const roots = [process.cwd(), examplesDir()].filter((r): r is string => r !== null);
-  const host = new BridgeHost({
-    load: loadEngine,
+  const host = new Session({
+    load: engineLoader,
     version: packageVersion(),
     host: 'serve',
     maxHz: hz,

@@ -1,10 +1,10 @@
-// The engine host: one BridgeHost (one engine, its ring buffers and worker
+// The engine host: one Session (one engine, its ring buffers and worker
 // threads) serving every client port main hands over. It runs in the Electron
 // utility process (./index.ts), in Electron main when the engine-host switch
 // says so (./in-process.ts), or in a worker thread under plain Node (tests).
 import type { SetupProblem } from '../../../../src-shared/bridge/protocol';
-import { BridgeHost, type EngineLoader } from '../../../session/session';
-import { loadEngine } from '../../../session/engine-loader';
+import { Session, type EngineLoader } from '../../../session/session';
+import { engineLoader } from '../../../session/engine-loader';
 import { listPorts } from '../../../../src-workers/serial/ports';
 import type { MainToHost, OutputConfig, ParentChannel } from './control';
 import { loaderWithOutputFolder } from './output';
@@ -29,7 +29,7 @@ export interface RunningEngineHost {
 
 /** Serves the control channel: waits for `init`, then attaches ports and obeys lifecycle messages. */
 export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): RunningEngineHost {
-  let host: BridgeHost | null = null;
+  let host: Session | null = null;
   let output: OutputConfig = { directory: null, readOnlyRoots: [], fallback: null };
   let exiting = false;
   const attached = new Set<() => void>();
@@ -64,8 +64,8 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
         case 'init':
           if (host) return;
           output = msg.output;
-          host = new BridgeHost({
-            load: loaderWithOutputFolder(opts.load ?? loadEngine, () => output),
+          host = new Session({
+            load: loaderWithOutputFolder(opts.load ?? engineLoader, () => output),
             version: msg.version,
             host: 'electron',
             cwd: opts.cwd,

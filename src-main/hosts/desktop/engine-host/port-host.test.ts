@@ -6,7 +6,7 @@ import type { HostEvent } from '../../../../src-shared/bridge/protocol';
 import { EngineClient } from '../engine-client';
 import { nextEvent } from '../../../../test/support/engine-host';
 import { FakeEngine } from '../../../../test/support/fake-engine';
-import { BridgeHost } from '../../../session/session';
+import { Session } from '../../../session/session';
 import { attachPort } from './port-host';
 import { nodePort } from './ports';
 
@@ -17,7 +17,7 @@ afterEach(() => {
 
 function setup() {
   const engines: FakeEngine[] = [];
-  const host = new BridgeHost({
+  const host = new Session({
     version: '1.2.3',
     host: 'electron',
     cwd: '/srv',

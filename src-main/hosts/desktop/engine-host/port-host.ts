@@ -6,11 +6,11 @@
 // (SNAPSHOT_WINDOW, acknowledged by the client): a port has no send buffer to
 // inspect, so it never reports itself congested.
 import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../../src-shared/bridge/codec';
-import type { BridgeHost } from '../../../session/session';
+import type { Session } from '../../../session/session';
 import type { PortLike } from './ports';
 
 /** Attaches the client at the other end of `port` to the host; returns the detach function. */
-export function attachPort(host: BridgeHost, port: PortLike): () => void {
+export function attachPort(host: Session, port: PortLike): () => void {
   let open = true;
   const attachment = host.attach({
     send(ev) {
