@@ -6,14 +6,19 @@
 // without being told to).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { SetupEntry, SetupProblem } from '../../src-shared/bridge/protocol';
 import { parseSetup } from '../../src-shared/setup/parse';
 import { YAML_OPTIONS, YamlSource } from '../../src-shared/setup/source';
-import { isInside } from '../hosts/desktop/engine-host/output';
 import { resolveSetup } from '../setup/load';
 import { SetupFile } from '../setup/setup-file';
+
+/** True when `path` lies inside `root` (or is it). */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
 
 /** Setup and config files larger than this are not sent to pages (they are not hand-written setups). */
 export const MAX_SETUP_BYTES = 1 << 20;

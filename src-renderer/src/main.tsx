@@ -11,7 +11,7 @@ import { createAppStore } from './store/appStore';
 import './styles.css';
 
 const bridge = createBridge();
-const { store, feed } = createAppStore(bridge);
+const { store, feed, analysis } = createAppStore(bridge);
 // In Electron: the desktop app's state (engine process, recent files) and its Run menu.
 const api = desktopApi();
 const desktop = api ? createDesktop(api) : null;
@@ -22,7 +22,7 @@ if (desktop) wireDesktop(desktop, store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <AppProvider store={store} feed={feed}>
+    <AppProvider store={store} feed={feed} analysis={analysis}>
       <DesktopProvider desktop={desktop}>
         <App />
       </DesktopProvider>

@@ -1,12 +1,11 @@
 // The built-in functions a setup can name as `file_name: builtin:<kind>/<name>`,
 // declared as pure data: what they are, which parameters they take, their
 // defaults and limits. Validation, the parameter merge and the UI's parameter
-// editors read this; the implementations live in src-workers/<kind>s/.
+// editors read this; the implementations live in src-workers/builtins/<kind>s/.
 //
 // To add a built-in: create src-shared/builtins/<kind>-<name>.ts exporting a
-// `BuiltinSpec` (import only *types* from this file, `import type { BuiltinSpec }
-// from './catalog'`, so that modules stay acyclic), import it below and list it
-// in SPECS.
+// `BuiltinSpec` (its type comes from ./spec, `import type { BuiltinSpec } from
+// './spec'`), import it below and list it in SPECS.
 import { FILTER_LIFETIME } from './filter-lifetime';
 import { SINK_CSV } from './sink-csv';
 import { SINK_PARQUET } from './sink-parquet';
@@ -14,34 +13,9 @@ import { SOURCE_MUON } from './source-muon';
 import { SOURCE_REPLAY } from './source-replay';
 import { SOURCE_SENSORS } from './source-sensors';
 import { SOURCE_SERIAL } from './source-serial';
+import type { BuiltinSpec, ParamSpec } from './spec';
 
-/** One parameter of a built-in. */
-export interface ParamSpec {
-  name: string;
-  /** 'list': a YAML sequence (e.g. the lifetime filter's signatures); 'mapping': key: value pairs (e.g. header_alias). */
-  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'list' | 'mapping';
-  unit?: string;
-  default: unknown;
-  min?: number;
-  max?: number;
-  /** The allowed values of an 'enum'. */
-  choices?: string[];
-  help: string;
-  /** Takes effect while running (the UI may change it without a restart). */
-  live?: boolean;
-  /** Values the UI offers from the host's machine: 'serial-ports' lists its serial ports (anything may still be typed). */
-  suggest?: 'serial-ports';
-}
-
-export type BuiltinKind = 'source' | 'filter' | 'sink';
-
-/** A built-in function: id 'sources/muon' is named in a setup as `builtin:sources/muon`. */
-export interface BuiltinSpec {
-  id: string;
-  kind: BuiltinKind;
-  summary: string;
-  params: ParamSpec[];
-}
+export type { BuiltinKind, BuiltinSpec, ParamSpec } from './spec';
 
 // The list other built-ins are added to (one import + one entry each).
 const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY, SOURCE_MUON, FILTER_LIFETIME, SINK_CSV, SINK_PARQUET];

@@ -2,7 +2,7 @@
 // lifetime. Parameters only; the implementation is src-workers/filters/lifetime.ts
 // on src-workers/lib/double-pulse.ts (which holds the same defaults).
 // Prominences are in mV (independent of the baseline), distances and widths in samples.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 const scaling = (ch: string): BuiltinSpec['params'][number] => ({
   name: `${ch}_scaling`,

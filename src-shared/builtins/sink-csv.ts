@@ -1,6 +1,6 @@
 // builtin:sinks/csv — a buffer's events as CSV lines. Parameters only; the
 // implementation is src-workers/sinks/csv.ts on src-main/export/csv-writer.ts.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The CSV exporter's declaration. */
 export const SINK_CSV: BuiltinSpec = {

@@ -1,7 +1,7 @@
 // builtin:sinks/parquet — a buffer's events as one Parquet file. Parameters
 // only; the implementation is src-workers/sinks/parquet.ts on
 // src-main/export/parquet-writer.ts.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The Parquet exporter's declaration. */
 export const SINK_PARQUET: BuiltinSpec = {

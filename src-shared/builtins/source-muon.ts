@@ -2,7 +2,7 @@
 // pulse simulator). Parameters only; the implementation is
 // src-workers/sources/muon.ts on src-workers/lib/muon-sim.ts (which holds the
 // same defaults). Waveforms are in mV with the baseline at analogue_offset.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The muon simulation's declaration (mimoCoRB's names and defaults). */
 export const SOURCE_MUON: BuiltinSpec = {

@@ -1,6 +1,6 @@
 // builtin:sources/replay — a previous run's export played back into a buffer
 // with the same layout. Parameters only; the implementation is src-workers/sources/replay.ts.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The replay source's declaration. */
 export const SOURCE_REPLAY: BuiltinSpec = {

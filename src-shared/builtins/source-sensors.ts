@@ -1,6 +1,6 @@
 // builtin:sources/sensors — the computer's own sensors (the seed's "simple
 // DAQ"). Parameters only; the implementation is src-workers/sources/sensors.ts.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The computer-sensors source's declaration. */
 export const SOURCE_SENSORS: BuiltinSpec = {

@@ -1,6 +1,6 @@
 // builtin:sources/serial — an instrument on a serial port (an Arduino, a USB
 // ADC or scope). Parameters only; the implementation is src-workers/sources/serial.ts.
-import type { BuiltinSpec } from './catalog';
+import type { BuiltinSpec } from './spec';
 
 /** The serial-port source's declaration. */
 export const SOURCE_SERIAL: BuiltinSpec = {

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { isIntegerDType, type FieldLayout } from '../runtime/event-layout';
 import { ReplayMismatchError, foldCsvColumns, matchColumns, mismatchMessage, type ColumnInfo } from './replay-columns';
 import type { ReplayReader } from './replay-reader';
-import { parseNumber } from '../serial/lines';
+import { parseNumber } from './text-number';
 
 const CHUNK = 1 << 20;
 

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CsvWriter, type ExportLayout } from './csv-writer';
-import { ParquetWriter, loadParquetWasm } from './parquet-writer';
+import { loadParquetWasm } from './parquet-wasm';
+import { ParquetWriter } from './parquet-writer';
 import type { FieldLayout } from '../runtime/event-layout';
 import { ReplayMismatchError, foldCsvColumns, matchColumns, type ColumnInfo } from './replay-columns';
 import { detectSeparator, splitCsv } from './csv-reader';
-import { openReplay, resolveReplayFile, type ReplayReader } from './replay-reader';
+import { openReplay, resolveReplayFile } from './open-replay';
+import type { ReplayReader } from './replay-reader';
 import { PaceSchedule, paceOf } from '../builtins/sources/replay';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringscope-replay-'));

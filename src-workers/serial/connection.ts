@@ -6,38 +6,8 @@
 import { describeOpenError } from './errors';
 import { SerialHost } from './serial-host';
 import type { Decoder } from './lines';
+import type { PortLike, PortProvider, SerialSettings } from './port';
 import { availablePaths } from './ports';
-
-export type Parity = 'none' | 'even' | 'odd' | 'mark' | 'space';
-
-/** How to open the port. */
-export interface SerialSettings {
-  path: string;
-  baudRate: number;
-  dataBits: 5 | 6 | 7 | 8;
-  parity: Parity;
-  stopBits: 1 | 1.5 | 2;
-}
-
-/** The part of serialport's SerialPortStream the connection uses. */
-export interface PortLike {
-  readonly isOpen: boolean;
-  open(cb: (err: Error | null) => void): void;
-  close(cb?: (err: Error | null) => void): void;
-  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
-  on(event: 'close', fn: (err?: Error & { disconnected?: boolean }) => void): unknown;
-  on(event: 'error', fn: (err: Error) => void): unknown;
-  removeAllListeners(): unknown;
-}
-
-/** Makes unopened ports (autoOpen false): the serial host by default; tests pass one over a mock binding. */
-export interface PortProvider {
-  create(settings: SerialSettings): PortLike | Promise<PortLike>;
-  /** Releases what the provider holds (the host process); called by close(). */
-  dispose?(): Promise<void>;
-  /** The ports the system lists (for "not found" messages). */
-  list?(): Promise<{ ports: { path: string }[] } | { error: string; code: string | null }>;
-}
 
 export type ConnectionState = 'idle' | 'connected' | 'disconnected' | 'closed';
 

@@ -2,6 +2,7 @@
 // Arduino sketch prints them (Serial.print(a); Serial.print(','); Serial.println(b)).
 // One line is one event; its numbers fill the buffer's fields in order.
 // A malformed line is counted and skipped; it never ends the run.
+import { parseNumber } from '../formats/text-number';
 
 /** What a decoder reports about the bytes it has seen. */
 export interface DecoderCounts {
@@ -53,17 +54,6 @@ export function separatorOf(sep: string | undefined): RegExp | string {
   if (s === 'auto') return /[\s,;]+/;
   if (s === ' ') return / +/;
   return s;
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '-infinity': -Infinity };
-
-/** Reads one token as a number: decimal or scientific notation, nan and inf (as Arduino prints them); null otherwise. */
-export function parseNumber(token: string): number | null {
-  const t = token.trim();
-  if (NUMBER.test(t)) return Number(t);
-  const s = SPECIAL[t.toLowerCase()];
-  return s === undefined ? null : s;
 }
 
 export type LineResult = { ok: true; values: number[] } | { ok: false; numeric: boolean; reason: string };

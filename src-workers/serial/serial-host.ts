@@ -17,7 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { PortLike, PortProvider, SerialSettings } from './connection';
+import type { PortLike, PortProvider, SerialSettings } from './port';
 
 /** The child's program (run with `node --input-type=module -e`), so no extra file has to ship with a build. */
 export const SERIAL_HOST_SOURCE = String.raw`

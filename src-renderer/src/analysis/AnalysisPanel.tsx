@@ -8,7 +8,8 @@ import { Oscilloscope } from '../panels/Oscilloscope';
 import './analysis.css';
 import { HistogramPanel } from './HistogramPanel';
 import { StripCharts } from './StripCharts';
-import { useAnalysis, useAnalysisState, type AnalysisTab } from './store';
+import { useAnalysis, useAnalysisState } from '../AppContext';
+import type { AnalysisTab } from './store';
 
 const TABS: readonly [AnalysisTab, string][] = [
   ['scope', 'Oscilloscope'],

@@ -13,7 +13,7 @@ import { formatCount } from '../format';
 import { defaultFitWindow, fitText, hintedRange, histogramCsv, histogramFor, plotData, rangeForData, scalarBuffers, unitOf } from './histogram-model';
 import { NumberField } from './NumberField';
 import { download, exportPng, fileName } from './png';
-import { useAnalysis, useAnalysisState } from './store';
+import { useAnalysis, useAnalysisState } from '../AppContext';
 
 const BAR = 'rgba(74, 144, 217, 0.55)';
 const BAR_EDGE = '#2f6db3';

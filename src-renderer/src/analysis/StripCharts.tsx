@@ -15,7 +15,8 @@ import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
 import { scalarBuffers, unitOf } from './histogram-model';
 import { exportPng, fileName } from './png';
-import { useAnalysis, useAnalysisState, type StripFeed } from './store';
+import { useAnalysis, useAnalysisState } from '../AppContext';
+import type { StripFeed } from './store';
 
 const PALETTE = ['#1f6fd1', '#d62728', '#1a9641', '#e08a00', '#7b3294', '#008b8b', '#8c564b', '#e377c2'];
 

@@ -1,15 +1,12 @@
 // The analysis panels' state: the histogram the page watches (its request and
 // the host's latest update), the strip-chart buffer, fields and window. Kept
-// beside the app store (one per app store, see analysisOf) and wired to the
+// beside the app store (createAppStore makes one for each; panels reach it with useAnalysis) and wired to the
 // same bridge. Strip-chart buckets arrive ten times a second and go to the
 // StripFeed, which the charts draw from without re-rendering React.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { useStore } from 'zustand';
 import { StripHistory } from '../../../src-shared/analysis/strip';
 import type { BufferInfo, HistogramRequest, HistogramUpdate, HostEvent, SetupInfo, StripUpdate } from '../../../src-shared/bridge/protocol';
 import type { Bridge } from '../bridge/Bridge';
-import { useAppContext } from '../AppContext';
-import type { AppStore } from '../store/appStore';
 import { defaultFitWindow, defaultHistogram, hintedRange, rangeForData, requestFits, scalarBuffers } from './histogram-model';
 
 /** The id of the page's histogram on the host. */
@@ -221,28 +218,4 @@ export function createAnalysis(bridge: Bridge): Analysis {
     }
   });
   return { store, strip, dispose: off };
-}
-
-const registry = new WeakMap<AppStore, Analysis>();
-
-/** Registers the analysis that belongs to an app store (createAppStore does this). */
-export function registerAnalysis(app: AppStore, analysis: Analysis): void {
-  registry.set(app, analysis);
-}
-
-/** The analysis of an app store. */
-export function analysisOf(app: AppStore): Analysis {
-  const a = registry.get(app);
-  if (!a) throw new Error('no analysis registered for this app store (createAppStore registers one)');
-  return a;
-}
-
-/** The analysis of the surrounding AppProvider. */
-export function useAnalysis(): Analysis {
-  return analysisOf(useAppContext().store);
-}
-
-/** Selects from the analysis state. */
-export function useAnalysisState<T>(selector: (s: AnalysisState) => T): T {
-  return useStore(useAnalysis().store, selector);
 }

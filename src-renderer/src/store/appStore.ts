@@ -9,7 +9,7 @@ import { DEFAULT_DISPLAY_HZ, isActive } from '../../../src-shared/bridge/protoco
 import type { RunState, RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import type { Bridge, ConnectionState } from '../bridge/Bridge';
 import { createEditorSlice, editedDiffers, wireEditor, type EditorSlice } from './editor';
-import { createAnalysis, registerAnalysis } from '../analysis/store';
+import { createAnalysis, type Analysis } from '../analysis/store';
 import { SnapshotFeed } from './snapshots';
 
 /** Rate samples kept per buffer for its sparkline (about a minute at one report a second). */
@@ -81,7 +81,7 @@ export function runState(s: Pick<AppState, 'status'>): RunState {
 }
 
 /** Creates the store and wires it to a bridge; `feed` receives the snapshots. */
-export function createAppStore(bridge: Bridge): { store: AppStore; feed: SnapshotFeed; dispose: () => void } {
+export function createAppStore(bridge: Bridge): { store: AppStore; feed: SnapshotFeed; analysis: Analysis; dispose: () => void } {
   const feed = new SnapshotFeed((cmd) => bridge.send(cmd));
   let noticeId = 0;
 
@@ -231,7 +231,6 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
   const offEvent = bridge.onEvent(onEvent);
   // Histograms and strip charts keep their own state beside this store (src-renderer/src/analysis).
   const analysis = createAnalysis(bridge);
-  registerAnalysis(store, analysis);
   const offEditor = wireEditor(store, bridge);
   const offConnection = bridge.onConnection((connection, detail) => {
     store.setState({ connection, connectionDetail: connection === 'closed' ? (detail ?? null) : null });
@@ -239,6 +238,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
   return {
     store,
     feed,
+    analysis,
     dispose: () => {
       offEvent();
       offEditor();

@@ -5,7 +5,7 @@
 import type { EventView } from '../../../src-shared/ringbuffer';
 import type { FunctionIO } from '../../runtime/io';
 import { writerLayout } from '../../runtime/event-layout';
-import { openReplay, resolveReplayFile } from '../../formats/replay-reader';
+import { openReplay, resolveReplayFile } from '../../formats/open-replay';
 
 /** How far behind the pace may fall (a pause, a slow pipeline) before it restarts from now instead of catching up in a burst. */
 const MAX_BEHIND_MS = 1000;

@@ -5,7 +5,8 @@
 import type { EventView } from '../../../src-shared/ringbuffer';
 import type { FunctionIO } from '../../runtime/io';
 import { describeLayout, isIntegerDType, unfitValue, valueCount, writeValues, writerLayout, type FieldLayout } from '../../runtime/event-layout';
-import { SerialConnection, type ConnectionState, type Parity, type SerialSettings } from '../../serial/connection';
+import { SerialConnection, type ConnectionState } from '../../serial/connection';
+import type { Parity, SerialSettings } from '../../serial/port';
 import { FrameDecoder, parseSyncWord } from '../../serial/frames';
 import { LineDecoder, type Decoder } from '../../serial/lines';
 import { availablePaths } from '../../serial/ports';

@@ -21,7 +21,7 @@ export interface Mounted {
 
 export async function mount(ui: ReactNode, events: HostEvent[] = []): Promise<Mounted> {
   const bridge = new MemoryBridge();
-  const { store, feed } = createAppStore(bridge);
+  const { store, feed, analysis } = createAppStore(bridge);
   const container = document.createElement('div');
   container.style.width = '800px';
   container.style.height = '600px';
@@ -30,7 +30,7 @@ export async function mount(ui: ReactNode, events: HostEvent[] = []): Promise<Mo
   await act(async () => {
     root = createRoot(container);
     root.render(
-      <AppProvider store={store} feed={feed}>
+      <AppProvider store={store} feed={feed} analysis={analysis}>
         {ui}
       </AppProvider>,
     );

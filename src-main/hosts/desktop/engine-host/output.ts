@@ -2,16 +2,10 @@
 // setup's own output_directory — except for setups inside read-only folders
 // (the examples shipped in a packaged app), which write to a fallback folder in
 // the user's documents instead of failing at Start.
-import { isAbsolute, relative, resolve } from 'node:path';
 import type { EngineHandle, StartOptions } from '../../../engine/api';
 import type { EngineLoader } from '../../../session/session';
+import { isInside } from '../../../session/setup-files';
 import type { OutputConfig } from './control';
-
-/** True when `path` lies inside `root` (or is it). */
-export function isInside(path: string, root: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** The output folder for a run of `setupPath`, or undefined for the setup's own output_directory. */
 export function outputDirectoryFor(setupPath: string, cfg: OutputConfig): string | undefined {

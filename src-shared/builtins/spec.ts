@@ -1,0 +1,31 @@
+// The shape of a built-in's declaration: its kind, summary and parameters.
+// The spec files (<kind>-<name>.ts) and the catalog both import it, so the
+// catalog can import every spec without a loop.
+
+/** One parameter of a built-in. */
+export interface ParamSpec {
+  name: string;
+  /** 'list': a YAML sequence (e.g. the lifetime filter's signatures); 'mapping': key: value pairs (e.g. header_alias). */
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'list' | 'mapping';
+  unit?: string;
+  default: unknown;
+  min?: number;
+  max?: number;
+  /** The allowed values of an 'enum'. */
+  choices?: string[];
+  help: string;
+  /** Takes effect while running (the UI may change it without a restart). */
+  live?: boolean;
+  /** Values the UI offers from the host's machine: 'serial-ports' lists its serial ports (anything may still be typed). */
+  suggest?: 'serial-ports';
+}
+
+export type BuiltinKind = 'source' | 'filter' | 'sink';
+
+/** A built-in function: id 'sources/muon' is named in a setup as `builtin:sources/muon`. */
+export interface BuiltinSpec {
+  id: string;
+  kind: BuiltinKind;
+  summary: string;
+  params: ParamSpec[];
+}
