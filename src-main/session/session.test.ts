@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_WINDOW, type HostEvent } from '../../src-shared/bridge/protocol';
 import { FakeEngine } from '../../test/support/fake-engine';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
-import { Session, toSnapshot } from './session';
+import { Session } from './session';
+import { toSnapshot } from './snapshots';
 
 class TestClient {
   events: HostEvent[] = [];

@@ -1,31 +1,23 @@
-// The engine host behind the bridge: owns one engine (one loaded setup),
-// turns bridge commands into engine calls and engine events into bridge
-// events for every attached client. It knows nothing of the transport: the
-// web-mode server attaches WebSocket clients; the Electron utility process
-// (issue 9) attaches MessagePort clients to the same class.
+// The session behind the bridge, one per host: owns one engine (one loaded
+// setup), turns bridge commands into engine calls and engine events into
+// bridge events for every attached client. It knows nothing of the transport:
+// browser mode's server (hosts/web) attaches WebSocket clients; the desktop's
+// engine host (hosts/desktop/engine-host) attaches MessagePort clients.
 //
 // Control policy: every attached client may control the run (documented in
 // the README); commands that change the run are serialised, so two pages
 // pressing Start at once start one run and the second gets a clear refusal.
 import { isAbsolute, relative, resolve } from 'node:path';
-import { normaliseDtype, sampleTypeOf, toSampleArray } from '../../src-shared/bridge/codec';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
-import type {
-  BufferInfo,
-  Command,
-  HelloEvent,
-  HostEvent,
-  HistogramRequest,
-  SerialPortEntry,
-  SetupInfo,
-  SetupProblem,
-  Snapshot,
-  SnapshotField,
-} from '../../src-shared/bridge/protocol';
-import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION, SNAPSHOT_WINDOW } from '../../src-shared/bridge/protocol';
+import type { BufferInfo, Command, HelloEvent, HostEvent, SerialPortEntry, SetupInfo, SetupProblem } from '../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION } from '../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
-import type { EngineHandle, EventSnapshot, HistogramSubscription, Unsubscribe } from '../engine/api';
+import type { EngineHandle, Unsubscribe } from '../engine/api';
+import { dropAnalysis, newClientState, safely, setHistogram, setStrip, type Attachment, type ClientState, type SessionClient } from './clients';
 import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
+import { SnapshotFanout } from './snapshots';
+
+export type { Attachment, SessionClient } from './clients';
 
 /** What a loader tells about the setup besides its engine (all optional). */
 export interface SetupAbout {
@@ -37,13 +29,6 @@ export interface SetupAbout {
 
 /** Loads a setup (with `text`: that text as if it were the file at setupPath): an engine when no error stands, and every validation problem. */
 export type EngineLoader = (setupPath: string, text?: string) => Promise<{ engine: EngineHandle | null; problems: SetupProblem[]; about?: SetupAbout }>;
-
-/** One connected UI, as the host sees it. */
-export interface SessionClient {
-  send(ev: HostEvent): void;
-  /** True while the transport cannot take more right now: snapshots for it are dropped. */
-  congested(): boolean;
-}
 
 export interface SessionOptions {
   load: EngineLoader;
@@ -69,23 +54,6 @@ export interface SessionOptions {
   now?: () => number;
 }
 
-/** The handle an attached client's transport uses. */
-export interface Attachment {
-  handle(cmd: Command): Promise<void>;
-  detach(): void;
-}
-
-interface ClientState {
-  client: SessionClient;
-  buffer: string | null;
-  hz: number;
-  inFlight: number;
-  lastSent: number;
-  /** Histograms this client watches, by its own ids. */
-  histograms: Map<string, HistogramSubscription>;
-  strip: Unsubscribe | null;
-}
-
 // States in which the engine delivers snapshots.
 const OBSERVING: readonly RunState[] = ['running', 'paused', 'stopping'];
 
@@ -105,7 +73,7 @@ export class Session {
   private runEndedSent = true;
   private state: RunState = 'idle';
   private readonly clients = new Map<SessionClient, ClientState>();
-  private readonly observations = new Map<string, Unsubscribe>();
+  private readonly snapshots: SnapshotFanout;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
@@ -114,6 +82,13 @@ export class Session {
     this.maxHz = opts.maxHz && opts.maxHz > 0 ? opts.maxHz : DEFAULT_DISPLAY_HZ;
     this.cwd = opts.cwd ?? process.cwd();
     this.now = opts.now ?? (() => performance.now());
+    this.snapshots = new SnapshotFanout({
+      maxHz: this.maxHz,
+      now: () => this.now(),
+      clients: () => this.clients.values(),
+      bufferInfo: (buffer) => this.bufferInfo.get(buffer),
+      broadcast: (ev) => this.broadcast(ev),
+    });
   }
 
   /** The loaded setup (null before the first open). */
@@ -133,7 +108,7 @@ export class Session {
 
   /** Attaches a client: it receives hello now and every broadcast from then on. */
   attach(client: SessionClient): Attachment {
-    const st: ClientState = { client, buffer: null, hz: this.maxHz, inFlight: 0, lastSent: -Infinity, histograms: new Map(), strip: null };
+    const st = newClientState(client, this.maxHz);
     this.clients.set(client, st);
     client.send(this.hello());
     return {
@@ -236,10 +211,10 @@ export class Session {
           st.inFlight = Math.max(0, st.inFlight - cmd.count);
           break;
         case 'histogram':
-          this.setHistogram(st, cmd.id, cmd.spec);
+          setHistogram(st, () => this.loaded(), cmd.id, cmd.spec);
           break;
         case 'strip':
-          this.setStrip(st, cmd.buffer, cmd.fields ?? null);
+          setStrip(st, () => this.loaded(), cmd.buffer, cmd.fields ?? null);
           break;
       }
       if (req !== undefined) st.client.send({ type: 'ack', req, ok: true });
@@ -359,8 +334,7 @@ export class Session {
     this.closing = e;
     // Histograms and strip charts belong to the engine: pages ask again for the next setup.
     for (const st of this.clients.values()) dropAnalysis(st);
-    for (const [, un] of this.observations) safely(un);
-    this.observations.clear();
+    this.snapshots.clear();
     try {
       if (isActive(e.state)) this.noteEnded(await e.stop());
       await e.close();
@@ -378,29 +352,6 @@ export class Session {
     // A window shows histograms and strip charts: every scalar buffer gets a histogram reader.
     await e.start({ runevents, runtime, outputDirectory: this.opts.outputDirectory, histograms: true });
     this.onState(e.state);
-  }
-
-  // A client's histogram `id`: created, changed or (spec null) removed; updates go to that client only.
-  private setHistogram(st: ClientState, id: string, spec: HistogramRequest | null): void {
-    const existing = st.histograms.get(id);
-    if (spec === null) {
-      existing?.close();
-      st.histograms.delete(id);
-      return;
-    }
-    const e = this.loaded();
-    if (!e.histogram) throw new Error('This engine does not make histograms.');
-    if (existing) existing.set(spec);
-    else st.histograms.set(id, e.histogram(spec, (h) => st.client.send({ type: 'histogram', histogram: { ...h, id } })));
-  }
-
-  private setStrip(st: ClientState, buffer: string | null, fields: string[] | null): void {
-    if (st.strip) safely(st.strip);
-    st.strip = null;
-    if (buffer === null) return;
-    const e = this.loaded();
-    if (!e.strip) throw new Error('This engine does not make strip charts.');
-    st.strip = e.strip(buffer, fields, (strip) => st.client.send({ type: 'strip', strip }));
   }
 
   private async doStop(): Promise<void> {
@@ -441,60 +392,8 @@ export class Session {
 
   // Observe exactly the buffers some client wants, while the run delivers.
   private syncObservations(): void {
-    const want = new Set<string>();
-    if (this.engine && OBSERVING.includes(this.state)) {
-      for (const st of this.clients.values()) if (st.buffer !== null && this.bufferInfo.has(st.buffer)) want.add(st.buffer);
-    }
-    for (const [buffer, un] of this.observations) {
-      if (!want.has(buffer)) {
-        safely(un);
-        this.observations.delete(buffer);
-      }
-    }
-    for (const buffer of want) {
-      if (this.observations.has(buffer) || !this.engine) continue;
-      try {
-        this.observations.set(
-          buffer,
-          this.engine.observe(buffer, this.maxHz, (s) => this.onSnapshot(s)),
-        );
-      } catch (err) {
-        this.broadcast({ type: 'error', message: `Cannot show buffer ${buffer}: ${err instanceof Error ? err.message : String(err)}` });
-      }
-    }
+    this.snapshots.sync(this.engine && OBSERVING.includes(this.state) ? this.engine : null);
   }
-
-  private onSnapshot(es: EventSnapshot): void {
-    let ev: HostEvent | null = null;
-    const now = this.now();
-    for (const st of this.clients.values()) {
-      if (st.buffer !== es.buffer) continue;
-      // Newest wins: a client that has not consumed its window, is backed up, or
-      // asked for a lower rate simply misses this one and gets a later one.
-      if (st.inFlight >= SNAPSHOT_WINDOW) continue;
-      // 0.7 of the period: the engine's timer already paces at the highest rate asked for;
-      // this only halves it for a client that asked for less, and lets its jitter through.
-      if (now - st.lastSent < 700 / st.hz) continue;
-      if (st.client.congested()) continue;
-      ev ??= { type: 'snapshot', snapshot: toSnapshot(es, this.bufferInfo.get(es.buffer)) };
-      st.inFlight += 1;
-      st.lastSent = now;
-      st.client.send(ev);
-    }
-  }
-}
-
-/** Converts an engine snapshot to the bridge's, with each field's dtype from the buffer layout. */
-export function toSnapshot(es: EventSnapshot, info: BufferInfo | undefined): Snapshot {
-  const names = info ? info.fields.map((f) => f.name).filter((n) => n in es.fields) : [];
-  for (const n of Object.keys(es.fields)) if (!names.includes(n)) names.push(n);
-  const fields: SnapshotField[] = names.map((name) => {
-    const values = es.fields[name];
-    const declared = info?.fields.find((f) => f.name === name)?.dtype;
-    const dtype = sampleTypeOf(values) ?? (declared ? normaliseDtype(declared) : null) ?? 'float64';
-    return { name, dtype, data: toSampleArray(values, dtype) };
-  });
-  return { buffer: es.buffer, seq: es.seq, counter: es.counter, timestamp: es.timestamp, deadtime: es.deadtime, fields };
 }
 
 function safeConfigs(abs: string, text: string, confined: boolean): Record<string, unknown> {
@@ -507,19 +406,4 @@ function safeConfigs(abs: string, text: string, confined: boolean): Record<strin
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function dropAnalysis(st: ClientState): void {
-  for (const h of st.histograms.values()) safely(() => h.close());
-  st.histograms.clear();
-  if (st.strip) safely(st.strip);
-  st.strip = null;
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // an unsubscribe that fails leaves nothing to clean up
-  }
 }
