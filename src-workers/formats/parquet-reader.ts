@@ -4,7 +4,7 @@
 // as fixed-size lists — the format of src-main/export/parquet-writer.ts.
 import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
-import { loadParquetWasm } from './parquet-writer';
+import { loadParquetWasm } from './parquet-wasm';
 import type { FieldLayout } from '../runtime/event-layout';
 import { ReplayMismatchError, matchColumns, mismatchMessage, type ColumnInfo } from './replay-columns';
 import type { ReplayReader } from './replay-reader';

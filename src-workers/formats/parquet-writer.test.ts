@@ -10,7 +10,8 @@ import { Random } from '../../src-shared/random';
 import { RB3_FIELDS } from '../physics/double-pulse';
 import { MUON_SIM_DEFAULTS, simulateMuonEvent } from '../physics/muon-sim';
 import type { ExportEvent, ExportLayout } from './csv-writer';
-import { eventBytes, exportSchema, loadParquetWasm, ParquetWriter } from './parquet-writer';
+import { loadParquetWasm } from './parquet-wasm';
+import { eventBytes, exportSchema, ParquetWriter } from './parquet-writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringscope-parquet-'));
 let n = 0;

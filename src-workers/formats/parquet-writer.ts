@@ -11,8 +11,9 @@
 // path that stops a run must await close() for the file to be valid.
 import { closeSync, writeSync } from 'node:fs';
 import { createExportFile } from './export-file';
-import * as arrow from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm';
+import { loadParquetWasm, type ParquetWasmModule } from './parquet-wasm';
+import * as arrow from 'apache-arrow';
 import { checkExportLayout, type Dtype, type ExportEvent, type ExportLayout, type TypedArray } from './csv-writer';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'brotli' | 'lz4' | 'none';
@@ -33,33 +34,6 @@ export interface ParquetWriterOptions {
   overwrite?: boolean;
   /** Extra key/value metadata stored in the file's schema. */
   metadata?: Record<string, string>;
-}
-
-type ParquetWasmModule = typeof ParquetWasm;
-let loaded: Promise<ParquetWasmModule> | null = null;
-
-/**
- * parquet-wasm, ready to use. Node (main thread and worker threads) resolves
- * the package's "node" entry, CommonJS that instantiates its wasm synchronously
- * from its own folder. Anything that resolves the ESM build instead (a bundler
- * without the "node" condition) gets that build initialised from its .wasm file.
- */
-export function loadParquetWasm(): Promise<ParquetWasmModule> {
-  loaded ??= (async () => {
-    const mod = (await import('parquet-wasm')) as ParquetWasmModule & { default?: unknown };
-    try {
-      new mod.WriterPropertiesBuilder().free();
-      return mod;
-    } catch {
-      const { readFile } = await import('node:fs/promises');
-      const { createRequire } = await import('node:module');
-      const wasmPath = createRequire(import.meta.url).resolve('parquet-wasm/esm/parquet_wasm_bg.wasm');
-      const init = mod.default as (arg: { module_or_path: Uint8Array }) => Promise<unknown>;
-      await init({ module_or_path: await readFile(wasmPath) });
-      return mod;
-    }
-  })();
-  return loaded;
 }
 
 interface ColumnKind {

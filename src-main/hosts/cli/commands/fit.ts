@@ -1,14 +1,11 @@
 // `ringscope fit <run directory | file.csv | file.parquet>`: the muon lifetime
 // from an export's decay times, by an unbinned maximum-likelihood fit.
-import { existsSync, openAsBlob, readdirSync, readFileSync, statSync, createReadStream } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import * as arrow from 'apache-arrow';
 import { expectedCounts, fitLifetime, type LifetimeFit } from '../../../../src-shared/fit/lifetime';
 import { Histogram } from '../../../../src-shared/fit/histogram';
-import { loadParquetWasm } from '../../../../src-workers/formats/parquet-writer';
-import { splitCsv } from '../../../../src-workers/formats/csv-reader';
+import { ExportReadError, exportColumns, readExportColumn } from '../../../../src-workers/formats/export-columns';
 import type { Command } from '../command';
 
 const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
@@ -46,110 +43,6 @@ function usage(message: string): number {
   return 2;
 }
 
-/** The column names of a Parquet file (its footer only). */
-async function parquetColumns(path: string): Promise<string[]> {
-  const pq = await loadParquetWasm();
-  const file = await pq.ParquetFile.fromFile(await openAsBlob(path));
-  try {
-    return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => f.name);
-  } finally {
-    file.free();
-  }
-}
-
-/** Reads counter and field from a Parquet file row group by row group (memory stays small). */
-async function readParquet(path: string, field: string, add: (counter: bigint | null, value: number) => void): Promise<void> {
-  const pq = await loadParquetWasm();
-  const file = await pq.ParquetFile.fromFile(await openAsBlob(path));
-  try {
-    const names = arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => f.name);
-    if (!names.includes(field)) throw new UserError(`${path} has no column "${field}" (its columns: ${names.join(', ')})`);
-    const withCounter = names.includes('counter');
-    const stream = (await file.stream({ columns: withCounter ? ['counter', field] : [field] })) as ReadableStream<{ intoIPCStream(): Uint8Array }>;
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const t = arrow.tableFromIPC(value.intoIPCStream());
-      const col = t.getChild(field)!;
-      const cnt = withCounter ? t.getChild('counter') : null;
-      for (let i = 0; i < t.numRows; i++) {
-        const v = col.get(i);
-        if (typeof v !== 'number' && typeof v !== 'bigint') {
-          throw new UserError(`${path}: column "${field}" does not hold single numbers (it is ${String(col.type)})`);
-        }
-        const c = cnt ? cnt.get(i) : null;
-        add(c === null ? null : BigInt(c), Number(v));
-      }
-    }
-  } finally {
-    file.free();
-  }
-}
-
-
-/** The separator a CSV header uses: ',' unless it has ';' or tabs and no commas. */
-function detectSeparator(header: string): string {
-  const count = (s: string): number => header.split(s).length - 1;
-  const candidates: [string, number][] = [
-    [',', count(',')],
-    [';', count(';')],
-    ['\t', count('\t')],
-  ];
-  candidates.sort((a, b) => b[1] - a[1]);
-  return candidates[0]![1] > 0 ? candidates[0]![0] : ',';
-}
-
-async function csvHeader(path: string): Promise<{ sep: string; columns: string[] }> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  try {
-    for await (const line of rl) {
-      const sep = detectSeparator(line);
-      return { sep, columns: splitCsv(line, sep).map((c) => c.trim()) };
-    }
-  } finally {
-    rl.close();
-  }
-  return { sep: ',', columns: [] };
-}
-
-async function readCsv(path: string, field: string, add: (counter: bigint | null, value: number) => void): Promise<void> {
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let sep = ',';
-  let col = -1;
-  let cnt = -1;
-  let decimalComma = false;
-  let lineNo = 0;
-  for await (const line of rl) {
-    lineNo++;
-    if (lineNo === 1) {
-      sep = detectSeparator(line);
-      const columns = splitCsv(line, sep).map((c) => c.trim());
-      col = columns.indexOf(field);
-      if (col < 0) throw new UserError(`${path} has no column "${field}" (its columns: ${columns.slice(0, 30).join(', ')}${columns.length > 30 ? ' …' : ''})`);
-      cnt = columns.indexOf('counter');
-      decimalComma = sep !== ',';
-      continue;
-    }
-    if (line.trim() === '') continue;
-    const cells = splitCsv(line, sep);
-    let text = (cells[col] ?? '').trim();
-    if (decimalComma) text = text.replace(',', '.');
-    const v = Number(text);
-    if (text === '' || Number.isNaN(v)) throw new UserError(`${path}:${lineNo}: "${cells[col] ?? ''}" in column "${field}" is not a number`);
-    let c: bigint | null = null;
-    if (cnt >= 0) {
-      try {
-        c = BigInt((cells[cnt] ?? '').trim());
-      } catch {
-        c = null;
-      }
-    }
-    add(c, v);
-  }
-  if (lineNo === 0) throw new UserError(`${path} is empty`);
-}
-
 /** The exports of a run directory: run.json's list (found again by name if the folder moved), else the files in it. */
 function runExports(dir: string): string[] {
   const runJson = join(dir, 'run.json');
@@ -174,9 +67,9 @@ export async function chooseExports(dir: string, field: string): Promise<string[
   const parquet: string[] = [];
   const csv: string[] = [];
   for (const f of files) {
-    if (extname(f).toLowerCase() === '.parquet') {
-      if ((await parquetColumns(f)).includes(field)) parquet.push(f);
-    } else if ((await csvHeader(f)).columns.includes(field)) csv.push(f);
+    if (!(await exportColumns(f)).includes(field)) continue;
+    if (extname(f).toLowerCase() === '.parquet') parquet.push(f);
+    else csv.push(f);
   }
   const chosen = parquet.length ? parquet : csv;
   if (chosen.length === 0) {
@@ -213,10 +106,7 @@ export async function readFitInput(target: string, field: string): Promise<FitIn
     }
     values.push(value);
   };
-  for (const f of files) {
-    if (extname(f).toLowerCase() === '.parquet') await readParquet(f, field, add);
-    else await readCsv(f, field, add);
-  }
+  for (const f of files) await readExportColumn(f, field, add);
   return { files, field, values: Float64Array.from(values), duplicates };
 }
 
@@ -289,7 +179,7 @@ export const fit: Command = async (argv) => {
   try {
     input = await readFitInput(args.positionals[0]!, o.field!);
   } catch (e) {
-    if (e instanceof UserError) {
+    if (e instanceof UserError || e instanceof ExportReadError) {
       process.stderr.write(`ringscope fit: ${e.message}\n`);
       return 1;
     }
