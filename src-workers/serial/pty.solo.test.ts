@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtyPair, PtyWriter, haveSocat, waitFor } from '../../test/support/serial/pty';
+import { standaloneCopy } from '../../test/support/serial/standalone';
 import type { FieldLayout } from '../runtime/event-layout';
 import { SerialConnection, SerialOpenError, type ConnectionState } from './connection';
 import { FrameDecoder, decodePayload, encodePayload, parseSyncWord } from './frames';
@@ -177,11 +178,14 @@ describe('serial over a pty pair', () => {
     chmodSync(dev, 0o660);
     chmodSync(dir, 0o755);
     chmodSync(sub, 0o755);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../test/support/serial/open-port.ts'), pair.a], {
+    // nobody may not be able to read this checkout (a clone in root's home is mode 700):
+    // the opener runs from a bundled copy, with serialport beside it, in this world-readable folder.
+    const opener = await standaloneCopy(join(import.meta.dirname, '../../test/support/serial/open-port.ts'), join(sub, 'opener'), ['serialport']);
+    const r = spawnSync(process.execPath, [opener, pair.a], {
       uid: 65534,
       gid: 65534,
       encoding: 'utf8',
-      cwd: join(import.meta.dirname, '../..'),
+      cwd: sub,
       env: { ...process.env, USER: 'nobody', HOME: sub },
     });
     expect(r.stderr).toBe('');
