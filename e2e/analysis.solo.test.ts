@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serve, stopServers, type Served } from '../test/support/browser';
+import { launchChromium, spawnServe, stopServers, type Served } from '../test/support/browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -71,7 +71,7 @@ async function pngSize(p: Page, bytes: Buffer): Promise<{ width: number; height:
 
 describe('histograms, fits and strip charts in the browser', () => {
   it('counts every event, fits the lifetime, re-bins while running, and exports CSV and PNG', async () => {
-    server = await serve([setup, '--output', join(tmp, 'runs')]);
+    server = await spawnServe([setup, '--output', join(tmp, 'runs')]);
     const url = server.url;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const errors: string[] = [];

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPorts } from '../src-workers/serial/ports';
-import { launchChromium, openPage as openPageIn, serve, stopServers } from '../test/support/browser';
+import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -61,7 +61,7 @@ async function openThroughDialog(p: Page, what: { example: string } | { path: st
 
 describe('setup editor in the browser', () => {
   it('opens an example, changes a parameter, saves a copy, and reads it back with the change and every comment', async () => {
-    const served = await serve(['--output', join(tmp, 'out')]);
+    const served = await spawnServe(['--output', join(tmp, 'out')]);
     const page = await openPage(served.url);
     await showEditor(page);
 
@@ -140,7 +140,7 @@ describe('setup editor in the browser', () => {
   });
 
   it("offers this machine's serial ports for a serial source's port, and writes the one picked", async () => {
-    const served = await serve([]);
+    const served = await spawnServe([]);
     const page = await openPage(served.url);
     await showEditor(page);
     await openThroughDialog(page, { example: 'Arduino over USB serial' });
@@ -170,7 +170,7 @@ describe('setup editor in the browser', () => {
   });
 
   it('switches the theme (and follows the system), and Space pauses and resumes a running run', async () => {
-    const served = await serve([join(root, 'examples', 'sensors', 'setup.yaml'), '--output', join(tmp, 'out-sensors')]);
+    const served = await spawnServe([join(root, 'examples', 'sensors', 'setup.yaml'), '--output', join(tmp, 'out-sensors')]);
     const page = await openPage(served.url);
     await showEditor(page);
     await page.waitForFunction(() => document.querySelector('[data-testid=editor-path]')?.textContent === 'examples/sensors/setup.yaml', null, WAIT);

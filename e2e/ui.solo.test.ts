@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src-shared/engine/status';
-import { launchChromium, openPage as openPageIn, serve, stopServers } from '../test/support/browser';
+import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
 
 // The functions passed to page.evaluate run in Chromium; this file is type-checked
 // for Node (no DOM lib), so it sees the page's globals loosely.
@@ -112,7 +112,7 @@ describe('browser mode on the muon setup', () => {
   it('starts, draws waveforms, pauses, resumes, stops, exports; a second page sees the same run', async (ctx) => {
     if (!existsSync(muonSetup)) ctx.skip(`${muonSetup} does not exist yet (the muon example issue adds it)`);
     const out = join(tmp, 'muon');
-    const served = await serve([muonSetup, '--output', out]);
+    const served = await spawnServe([muonSetup, '--output', out]);
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await openPage(served.url);
     await runStateIs(page, 'idle');
@@ -221,7 +221,7 @@ describe('browser mode on the muon setup', () => {
 describe('browser mode on a broken setup', () => {
   it('lists the errors, keeps Start disabled and starts nothing', async () => {
     const out = join(tmp, 'bad');
-    const served = await serve([badSetup, '--output', out]);
+    const served = await spawnServe([badSetup, '--output', out]);
     const page = await openPage(served.url);
     await page.waitForSelector('.problems.has-errors', WAIT);
     const problems = await page.$$eval('.problem', (items) =>
@@ -251,7 +251,7 @@ describe('browser mode on a broken setup', () => {
 
 describe('browser mode beyond loopback', () => {
   it('serves pages only with the printed access token', async () => {
-    const served = await serve(['--host', '0.0.0.0']);
+    const served = await spawnServe(['--host', '0.0.0.0']);
     const token = served.stdout.match(/Access token: (\S+)/)?.[1];
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(served.url).toContain(`?token=${token}`);

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, launchChromium, openPage, ROOT as root, serve } from '../../test/support/browser';
+import { CHROMIUM, launchChromium, openPage, ROOT as root, spawnServe } from '../../test/support/browser';
 import { round, type Scenario } from '../lib';
 
 // page.waitForFunction callbacks run in Chromium; this file is type-checked for Node (no DOM lib).
@@ -52,7 +52,7 @@ export const scenario: Scenario = {
 
 async function session(hz: number, seconds: number): Promise<Record<string, number | string>> {
   const out = mkdtempSync(join(tmpdir(), 'ringscope-bench-f-'));
-  const server = await serve([setup, '--output', out, '--hz', String(hz)]);
+  const server = await spawnServe([setup, '--output', out, '--hz', String(hz)]);
   const browser = await launchChromium();
   try {
     const page = await openPage(browser, server.url);

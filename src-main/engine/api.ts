@@ -1,6 +1,6 @@
 // The engine's public face, as hosts (CLI, web-mode server, Electron utility
-// process, tests) use it. The implementation is src-main/engine/engine.ts.
-import type { BufferInfo, HistogramRequest, HistogramUpdate, StripUpdate } from '../../src-shared/bridge/protocol';
+// process, tests) use it. The implementation is engine.ts.
+import type { BufferInfo, HistogramRequest, HistogramUpdate, LogLine, StripUpdate } from '../../src-shared/bridge/protocol';
 import type { FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 
 /** A ring buffer as hosts see it: the bridge's BufferInfo, which the engine produces. */
@@ -39,12 +39,8 @@ export interface HistogramSubscription {
   close(): void;
 }
 
-export interface LogLine {
-  time: number;
-  level: 'info' | 'warn' | 'error';
-  source: string;
-  message: string;
-}
+/** A line of the run's log as hosts see it: the bridge's LogLine, which the engine produces. */
+export type { LogLine };
 
 export interface EngineEvents {
   status: StatusReport;

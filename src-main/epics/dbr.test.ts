@@ -2,7 +2,7 @@
 // alarms and monitor rate limiting.
 import { describe, expect, it } from 'vitest';
 import { ELEMENT_SIZE, VALUE_OFFSET, decodeWrite, encodeDbr, type PvMeta, type PvValue } from './dbr';
-import { AlarmStatus, Dbe, DbrBase, EPICS_EPOCH_OFFSET, Eca, Severity, decodeHeader, encodeHeader } from './protocol';
+import { AlarmStatus, Dbe, DbrBase, EPICS_EPOCH_OFFSET, Eca, AlarmSeverity, decodeHeader, encodeHeader } from './protocol';
 import { Pv } from './pv';
 
 // sizeof() of every dbr_* struct on the wire (db_access.c's dbr_size table), types 0–34.
@@ -33,7 +33,7 @@ describe('DBR layouts', () => {
 
   it('encodes DBR_CTRL_DOUBLE: status, severity, precision, RISC pad, units, 8 limits, value', () => {
     const m = meta({ limits: { display: { low: -1, high: 11 }, alarm: { high: 9 }, warning: { low: 1, high: 5 }, control: { low: 0, high: 10 } } });
-    const r = encodeDbr(m, val([6.5], null, { status: AlarmStatus.HIGH, severity: Severity.MINOR }), 34, 0);
+    const r = encodeDbr(m, val([6.5], null, { status: AlarmStatus.HIGH, severity: AlarmSeverity.MINOR }), 34, 0);
     if (!r.ok) throw new Error('failed');
     const b = r.payload;
     expect(b.length).toBe(88);
@@ -153,13 +153,13 @@ describe('Pv', () => {
       pv.set(x);
       return [pv.alarm.severity, pv.alarm.status];
     };
-    expect(at(5)).toEqual([Severity.NO_ALARM, AlarmStatus.NO_ALARM]);
-    expect(at(9)).toEqual([Severity.MINOR, AlarmStatus.HIGH]);
-    expect(at(10)).toEqual([Severity.MAJOR, AlarmStatus.HIHI]);
-    expect(at(0.5)).toEqual([Severity.MINOR, AlarmStatus.LOW]);
-    expect(at(-1)).toEqual([Severity.MAJOR, AlarmStatus.LOLO]);
-    expect(at(NaN)).toEqual([Severity.INVALID, AlarmStatus.UDF]);
-    expect(new Pv({ name: 'Y', type: 'long' }).alarm).toEqual({ severity: Severity.INVALID, status: AlarmStatus.UDF });
+    expect(at(5)).toEqual([AlarmSeverity.NO_ALARM, AlarmStatus.NO_ALARM]);
+    expect(at(9)).toEqual([AlarmSeverity.MINOR, AlarmStatus.HIGH]);
+    expect(at(10)).toEqual([AlarmSeverity.MAJOR, AlarmStatus.HIHI]);
+    expect(at(0.5)).toEqual([AlarmSeverity.MINOR, AlarmStatus.LOW]);
+    expect(at(-1)).toEqual([AlarmSeverity.MAJOR, AlarmStatus.LOLO]);
+    expect(at(NaN)).toEqual([AlarmSeverity.INVALID, AlarmStatus.UDF]);
+    expect(new Pv({ name: 'Y', type: 'long' }).alarm).toEqual({ severity: AlarmSeverity.INVALID, status: AlarmStatus.UDF });
   });
 
   it('posts changes only, at most at its rate, the newest value last', async () => {

@@ -271,7 +271,7 @@ function readFixedString(buf: Buffer, off: number, size: number): string {
 }
 
 /** A strict number parse: the whole (trimmed) text must be a number. */
-export function parseNumber(text: string): number | null {
+export function parsePvNumber(text: string): number | null {
   const t = text.trim();
   if (t === '') return null;
   const lower = t.toLowerCase();
@@ -308,14 +308,14 @@ export function decodeWrite(meta: PvMeta, dbrType: number, count: number, payloa
           numbers.push(idx);
           continue;
         }
-        const n = parseNumber(t);
+        const n = parsePvNumber(t);
         if (n === null || !Number.isInteger(n) || n < 0 || n >= meta.enumStrings.length) {
           return { ok: false, eca: Eca.PUTFAIL, message: `"${t}" is not one of ${meta.enumStrings.map((s) => `"${s}"`).join(', ')}` };
         }
         numbers.push(n);
         continue;
       }
-      const n = parseNumber(t);
+      const n = parsePvNumber(t);
       if (n === null) return { ok: false, eca: Eca.PUTFAIL, message: `"${t}" is not a number` };
       numbers.push(n);
     }

@@ -3,6 +3,6 @@
 export { CaServer, beaconDestinations, type CaLogLevel, type CaServerOptions, type CaServerStats, type CaStartOptions } from './server';
 export { Pv, type PvInput, type PvOptions, type PvWriteValue, type WriteHandler } from './pv';
 export type { Limits, PvType, Range } from './dbr';
-export { AlarmStatus, Eca, Severity } from './protocol';
+export { AlarmStatus, Eca, AlarmSeverity } from './protocol';
 export { CaRepeater } from './repeater';
 export { attachEpics, ctime, epicsPort, maybeStartEpics, type AttachEpicsOptions, type EpicsHandle, type EpicsLog } from './publish';

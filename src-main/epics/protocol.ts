@@ -62,7 +62,7 @@ export const Eca = {
 export const Dbe = { VALUE: 1, LOG: 2, ALARM: 4, PROPERTY: 8 } as const;
 
 /** Alarm severities (alarm.h). */
-export const Severity = { NO_ALARM: 0, MINOR: 1, MAJOR: 2, INVALID: 3 } as const;
+export const AlarmSeverity = { NO_ALARM: 0, MINOR: 1, MAJOR: 2, INVALID: 3 } as const;
 
 /** Alarm conditions (alarm.h epicsAlarmCondition). */
 export const AlarmStatus = {

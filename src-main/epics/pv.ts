@@ -10,10 +10,10 @@ import {
   type Range,
   PV_TYPES,
   encodeDbr,
-  parseNumber,
+  parsePvNumber,
   toBase,
 } from './dbr';
-import { AlarmStatus, Dbe, Eca, MAX_ENUM_STATES, MAX_ENUM_STRING_SIZE, MAX_UNITS_SIZE, Severity } from './protocol';
+import { AlarmStatus, Dbe, Eca, MAX_ENUM_STATES, MAX_ENUM_STRING_SIZE, MAX_UNITS_SIZE, AlarmSeverity } from './protocol';
 
 /** What `pv.set` accepts: scalars, arrays, enum state names, bigints (converted to numbers). */
 export type PvInput = number | bigint | string | boolean | ArrayLike<number | bigint> | readonly string[];
@@ -127,7 +127,7 @@ export class Pv {
       strings: this.meta.type === 'string' ? new Array<string>(n).fill('') : null,
       count: n,
       status: AlarmStatus.UDF,
-      severity: Severity.INVALID,
+      severity: AlarmSeverity.INVALID,
       stampMs: Date.now(),
     };
   }
@@ -203,25 +203,25 @@ export class Pv {
         const idx = this.meta.enumStrings.indexOf(x);
         if (idx >= 0) return idx;
       }
-      const n = parseNumber(x);
+      const n = parsePvNumber(x);
       if (n !== null) return n;
       throw new TypeError(`PV ${this.name}: "${x}" is not ${this.meta.type === 'enum' ? 'one of its states' : 'a number'}`);
     }
     throw new TypeError(`PV ${this.name}: cannot use ${typeof x} as a number`);
   }
 
-  /** Severity and status from the alarm and warning limits (scalar numeric PVs only). */
+  /** AlarmSeverity and status from the alarm and warning limits (scalar numeric PVs only). */
   private alarmOf(v: Omit<PvValue, 'status' | 'severity' | 'stampMs'>): [number, number] {
     const t = this.meta.type;
-    if (!v.numbers || t === 'enum' || this.meta.maxCount !== 1 || v.count < 1) return [Severity.NO_ALARM, AlarmStatus.NO_ALARM];
+    if (!v.numbers || t === 'enum' || this.meta.maxCount !== 1 || v.count < 1) return [AlarmSeverity.NO_ALARM, AlarmStatus.NO_ALARM];
     const x = v.numbers[0];
-    if (Number.isNaN(x)) return [Severity.INVALID, AlarmStatus.UDF];
+    if (Number.isNaN(x)) return [AlarmSeverity.INVALID, AlarmStatus.UDF];
     const { alarm, warning } = this.meta.limits;
-    if (alarm?.high !== undefined && x >= alarm.high) return [Severity.MAJOR, AlarmStatus.HIHI];
-    if (alarm?.low !== undefined && x <= alarm.low) return [Severity.MAJOR, AlarmStatus.LOLO];
-    if (warning?.high !== undefined && x >= warning.high) return [Severity.MINOR, AlarmStatus.HIGH];
-    if (warning?.low !== undefined && x <= warning.low) return [Severity.MINOR, AlarmStatus.LOW];
-    return [Severity.NO_ALARM, AlarmStatus.NO_ALARM];
+    if (alarm?.high !== undefined && x >= alarm.high) return [AlarmSeverity.MAJOR, AlarmStatus.HIHI];
+    if (alarm?.low !== undefined && x <= alarm.low) return [AlarmSeverity.MAJOR, AlarmStatus.LOLO];
+    if (warning?.high !== undefined && x >= warning.high) return [AlarmSeverity.MINOR, AlarmStatus.HIGH];
+    if (warning?.low !== undefined && x <= warning.low) return [AlarmSeverity.MINOR, AlarmStatus.LOW];
+    return [AlarmSeverity.NO_ALARM, AlarmStatus.NO_ALARM];
   }
 
   // ------------------------------------------------------------ monitors

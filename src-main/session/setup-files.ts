@@ -1,7 +1,7 @@
-// The host's side of the setup editor: reading a setup's text and the config
+// The session's side of the setup editor: reading a setup's text and the config
 // files it names (so the page can show where each parameter comes from),
 // listing the example setups, and writing a page's text back to disk under
-// the host's rules (only .yaml files, only inside the allowed folders, never
+// the rules its host sets (only .yaml files, only inside the allowed folders, never
 // into read-only ones such as the shipped examples, never over another file
 // without being told to).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

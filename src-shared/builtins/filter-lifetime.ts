@@ -1,6 +1,6 @@
 // builtin:filters/lifetime — mimoCoRB's double-pulse filter for the muon
-// lifetime. Parameters only; the implementation is src-workers/filters/lifetime.ts
-// on src-workers/lib/double-pulse.ts (which holds the same defaults).
+// lifetime. Parameters only; the implementation is src-workers/builtins/filters/lifetime.ts
+// on src-workers/physics/double-pulse.ts (which holds the same defaults).
 // Prominences are in mV (independent of the baseline), distances and widths in samples.
 import type { BuiltinSpec } from './spec';
 

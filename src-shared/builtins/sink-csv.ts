@@ -1,5 +1,5 @@
 // builtin:sinks/csv — a buffer's events as CSV lines. Parameters only; the
-// implementation is src-workers/sinks/csv.ts on src-main/export/csv-writer.ts.
+// implementation is src-workers/builtins/sinks/csv.ts on src-workers/formats/csv-writer.ts.
 import type { BuiltinSpec } from './spec';
 
 /** The CSV exporter's declaration. */

@@ -1,6 +1,6 @@
 // builtin:sinks/parquet — a buffer's events as one Parquet file. Parameters
-// only; the implementation is src-workers/sinks/parquet.ts on
-// src-main/export/parquet-writer.ts.
+// only; the implementation is src-workers/builtins/sinks/parquet.ts on
+// src-workers/formats/parquet-writer.ts.
 import type { BuiltinSpec } from './spec';
 
 /** The Parquet exporter's declaration. */

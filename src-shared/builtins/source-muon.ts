@@ -1,6 +1,6 @@
 // builtin:sources/muon — the simulated four-layer muon detector (mimoCoRB's
 // pulse simulator). Parameters only; the implementation is
-// src-workers/sources/muon.ts on src-workers/lib/muon-sim.ts (which holds the
+// src-workers/builtins/sources/muon.ts on src-workers/physics/muon-sim.ts (which holds the
 // same defaults). Waveforms are in mV with the baseline at analogue_offset.
 import type { BuiltinSpec } from './spec';
 

@@ -1,5 +1,5 @@
 // builtin:sources/replay — a previous run's export played back into a buffer
-// with the same layout. Parameters only; the implementation is src-workers/sources/replay.ts.
+// with the same layout. Parameters only; the implementation is src-workers/builtins/sources/replay.ts.
 import type { BuiltinSpec } from './spec';
 
 /** The replay source's declaration. */

@@ -1,5 +1,5 @@
 // builtin:sources/sensors — the computer's own sensors (the seed's "simple
-// DAQ"). Parameters only; the implementation is src-workers/sources/sensors.ts.
+// DAQ"). Parameters only; the implementation is src-workers/builtins/sources/sensors.ts.
 import type { BuiltinSpec } from './spec';
 
 /** The computer-sensors source's declaration. */

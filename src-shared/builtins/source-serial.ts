@@ -1,5 +1,5 @@
 // builtin:sources/serial — an instrument on a serial port (an Arduino, a USB
-// ADC or scope). Parameters only; the implementation is src-workers/sources/serial.ts.
+// ADC or scope). Parameters only; the implementation is src-workers/builtins/sources/serial.ts.
 import type { BuiltinSpec } from './spec';
 
 /** The serial-port source's declaration. */

@@ -1,6 +1,6 @@
 // The desktop app's window API: what the Electron preload exposes to the page
 // (window.ringscope) and the IPC channel names behind it. Pure types and
-// constants, shared by src-main/app (main), src-preload and src-renderer.
+// constants, shared by src-main/hosts/desktop/electron (main), src-preload and src-renderer.
 //
 // Engine data never travels through these channels: the page receives a
 // MessagePort to the engine process and speaks the bridge protocol on it.

@@ -12,7 +12,7 @@ const BUILTIN_MODULES: Record<string, Loader> = {
   'filters/lifetime': () => import('./filters/lifetime'),
   'sinks/csv': () => import('./sinks/csv'),
   'sinks/parquet': () => import('./sinks/parquet'),
-  // The engine's histogram reader (src-main/engine/histograms.ts); setups cannot name it (not in the catalog).
+  // The engine's histogram reader (src-main/engine/live-analysis.ts); setups cannot name it (not in the catalog).
   'internal/histogram': () => import('./internal/histogram'),
 };
 

@@ -1,4 +1,4 @@
-// Reading a CSV export back (src-main/export/csv-writer.ts): a header line,
+// Reading a CSV export back (csv-writer.ts): a header line,
 // then one line per event — counter, timestamp (unix seconds with ms),
 // deadtime, the fields (array fields as name_0 … name_{n−1}). The separator
 // is found from the header (",", ";" or tab); with ";" a decimal comma is

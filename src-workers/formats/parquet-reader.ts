@@ -1,7 +1,7 @@
 // Reading a Parquet export back, one row group at a time (memory stays
 // bounded on long runs of waveforms): counter int64, timestamp
 // timestamp(ms, UTC), deadtime float64, scalar fields as columns, array fields
-// as fixed-size lists — the format of src-main/export/parquet-writer.ts.
+// as fixed-size lists — the format of parquet-writer.ts.
 import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { loadParquetWasm } from './parquet-wasm';

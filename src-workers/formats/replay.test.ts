@@ -1,5 +1,5 @@
 // Reading exports back for replay: files written by the exporters themselves
-// (src-main/export), then read row by row into event fields; mismatches named.
+// (csv-writer.ts, parquet-writer.ts), then read row by row into event fields; mismatches named.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,8 +5,8 @@ import { SerialPortStream } from '@serialport/stream';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePayload, FrameDecoder, parseSyncWord } from './frames';
-import { SerialConnection, SerialOpenError, type ConnectionState } from './connection';
-import type { PortLike, SerialSettings } from './port';
+import { SerialConnection, SerialOpenError, type PortState } from './connection';
+import type { SerialPortLike, SerialSettings } from './port';
 import { describeOpenError } from './errors';
 import { LineDecoder } from './lines';
 import { waitFor } from '../../test/support/serial/pty';
@@ -70,16 +70,16 @@ afterEach(async () => {
 });
 
 function connect<R>(path: string, decoder: LineDecoder | FrameDecoder, extra: Partial<ConstructorParameters<typeof SerialConnection<R>>[0]> = {}) {
-  const ports: PortLike[] = [];
-  const states: ConnectionState[] = [];
+  const ports: SerialPortLike[] = [];
+  const states: PortState[] = [];
   const c = new SerialConnection<R>({
     settings: settings(path),
     decoder: decoder as never,
     provider: {
       create: (s) => {
         const p = new SerialPortMock({ ...s, autoOpen: false });
-        ports.push(p as unknown as PortLike);
-        return p as unknown as PortLike;
+        ports.push(p as unknown as SerialPortLike);
+        return p as unknown as SerialPortLike;
       },
     },
     describeError: async (p, err) => describeOpenError(p, err, { available: (await mock.list()).map((x: { path: string }) => x.path) }),
@@ -140,12 +140,12 @@ describe('SerialConnection over the mock binding', () => {
   it('shows an unplugged device as disconnected, retries with backoff and resumes', async () => {
     mock.createPort('/dev/ARDUINO');
     const plug = new Unpluggable();
-    const states: ConnectionState[] = [];
+    const states: PortState[] = [];
     const logs: string[] = [];
     const c = new SerialConnection<number[]>({
       settings: settings('/dev/ARDUINO'),
       decoder: new LineDecoder({ values: 2 }),
-      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike },
+      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as SerialPortLike },
       retryMs: { first: 10, max: 40 },
       onState: (s) => states.push(s),
       log: (_l, m) => logs.push(m),
@@ -183,7 +183,7 @@ describe('SerialConnection over the mock binding', () => {
     const c = new SerialConnection<number[]>({
       settings: settings('/dev/GONE'),
       decoder: new LineDecoder({ values: 1 }),
-      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as PortLike },
+      provider: { create: (s) => new SerialPortStream({ ...s, binding: plug, autoOpen: false }) as unknown as SerialPortLike },
       retryMs: { first: 5, max: 10 },
     });
     await c.open();

@@ -6,10 +6,10 @@
 import { describeOpenError } from './errors';
 import { SerialHost } from './serial-host';
 import type { Decoder } from './lines';
-import type { PortLike, PortProvider, SerialSettings } from './port';
+import type { SerialPortLike, PortProvider, SerialSettings } from './port';
 import { availablePaths } from './ports';
 
-export type ConnectionState = 'idle' | 'connected' | 'disconnected' | 'closed';
+export type PortState = 'idle' | 'connected' | 'disconnected' | 'closed';
 
 export interface ConnectionOptions<R> {
   settings: SerialSettings;
@@ -23,7 +23,7 @@ export interface ConnectionOptions<R> {
   maxQueue?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Called on every state change (connected, disconnected, closed). */
-  onState?: (state: ConnectionState) => void;
+  onState?: (state: PortState) => void;
   /** Builds the message for an open error (default: describeOpenError with the ports found). */
   describeError?: (path: string, err: unknown) => Promise<string>;
 }
@@ -62,8 +62,8 @@ export class SerialOpenError extends Error {
 
 /** A serial port that decodes records and reconnects by itself. */
 export class SerialConnection<R> {
-  private _state: ConnectionState = 'idle';
-  private port: PortLike | null = null;
+  private _state: PortState = 'idle';
+  private port: SerialPortLike | null = null;
   private queue: R[] = [];
   private times: number[] = [];
   private head = 0;
@@ -101,7 +101,7 @@ export class SerialConnection<R> {
     this.describe = options.describeError ?? ((path, err) => describeWith(this.provider, path, err));
   }
 
-  get state(): ConnectionState {
+  get state(): PortState {
     return this._state;
   }
 
@@ -186,7 +186,7 @@ export class SerialConnection<R> {
     this.times.push(Date.now());
   }
 
-  private setState(s: ConnectionState): void {
+  private setState(s: PortState): void {
     if (this._state === s) return;
     this._state = s;
     this.options.onState?.(s);
@@ -267,7 +267,7 @@ export class SerialConnection<R> {
 }
 
 /** Closes a port, ignoring "not open"; never rejects. */
-function closePort(port: PortLike): Promise<void> {
+function closePort(port: SerialPortLike): Promise<void> {
   return new Promise<void>((resolve) => {
     port.removeAllListeners();
     // A close error leaves nothing to do: the handle is gone either way.

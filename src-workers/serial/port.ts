@@ -14,7 +14,7 @@ export interface SerialSettings {
 }
 
 /** The part of serialport's SerialPortStream the connection uses. */
-export interface PortLike {
+export interface SerialPortLike {
   readonly isOpen: boolean;
   open(cb: (err: Error | null) => void): void;
   close(cb?: (err: Error | null) => void): void;
@@ -26,7 +26,7 @@ export interface PortLike {
 
 /** Makes unopened ports (autoOpen false): the serial host by default; tests pass one over a mock binding. */
 export interface PortProvider {
-  create(settings: SerialSettings): PortLike | Promise<PortLike>;
+  create(settings: SerialSettings): SerialPortLike | Promise<SerialPortLike>;
   /** Releases what the provider holds (the host process); called by close(). */
   dispose?(): Promise<void>;
   /** The ports the system lists (for "not found" messages). */

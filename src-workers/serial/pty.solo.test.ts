@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PtyPair, PtyWriter, haveSocat, waitFor } from '../../test/support/serial/pty';
 import { standaloneCopy } from '../../test/support/serial/standalone';
 import type { FieldLayout } from '../runtime/event-layout';
-import { SerialConnection, SerialOpenError, type ConnectionState } from './connection';
+import { SerialConnection, SerialOpenError, type PortState } from './connection';
 import { FrameDecoder, decodePayload, encodePayload, parseSyncWord } from './frames';
 import { LineDecoder } from './lines';
 
@@ -54,7 +54,7 @@ describe('serial over a pty pair', () => {
     pair = new PtyPair(join(dir, 'lines'));
     await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'lines'), { recursive: true }));
     await pair.start();
-    const states: ConnectionState[] = [];
+    const states: PortState[] = [];
     const c = new SerialConnection<number[]>({
       settings: settings(pair.a),
       decoder: new LineDecoder({ values: 3 }),

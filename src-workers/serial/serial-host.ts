@@ -17,7 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { PortLike, PortProvider, SerialSettings } from './port';
+import type { SerialPortLike, PortProvider, SerialSettings } from './port';
 
 /** The child's program (run with `node --input-type=module -e`), so no extra file has to ship with a build. */
 export const SERIAL_HOST_SOURCE = String.raw`
@@ -121,7 +121,7 @@ export class SerialHost implements PortProvider {
     this.log = log;
   }
 
-  create(settings: SerialSettings): PortLike {
+  create(settings: SerialSettings): SerialPortLike {
     return new HostedPort(this, settings);
   }
 
@@ -210,7 +210,7 @@ export class SerialHost implements PortProvider {
 }
 
 /** A port opened through a SerialHost, with the part of serialport's stream API the connection uses. */
-class HostedPort implements PortLike {
+class HostedPort implements SerialPortLike {
   private listeners = new Map<string, Listener[]>();
   private _open = false;
 

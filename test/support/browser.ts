@@ -22,7 +22,7 @@ export interface Served {
 const running = new Set<Served>();
 
 /** Starts `ringscope serve <args> --port 0` and resolves with the URL it prints. */
-export function serve(args: string[]): Promise<Served> {
+export function spawnServe(args: string[]): Promise<Served> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,5 @@
 // Develop the UI without the real pipeline:
-//   npx electron-vite build && node --import tsx src-main/serve/dev-serve.test-helper.ts [--port P]
+//   npx electron-vite build && node --import tsx test/support/dev-serve.ts [--port P]
 // serves out/renderer with the in-memory FakeEngine (muon-like waveforms).
 import { parseArgs } from 'node:util';
 import { FakeEngine } from './fake-engine';

@@ -1,5 +1,5 @@
-// An in-memory stand-in for the engine, for the bridge host's unit tests and
-// for developing the UI without the real pipeline (dev-serve.test-helper.ts).
+// An in-memory stand-in for the engine, for the session's unit tests and
+// for developing the UI without the real pipeline (dev-serve.ts).
 // Never used by e2e tests or the build. It mimics the muon setup's shape:
 // RB_1 raw waveforms (4 channels) → RB_2 accepted waveforms + RB_3 parameters.
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';

@@ -1,2 +1,2 @@
 /** A CLI command: receives the arguments after its name, resolves to the exit code. */
-export type Command = (argv: string[]) => Promise<number>;
+export type CliCommand = (argv: string[]) => Promise<number>;

@@ -1,10 +1,10 @@
 // The headless command line: `ringscope <command> [options]`.
 // Each command lives in commands/<name>.ts and is registered in COMMANDS below.
-import type { Command } from './command';
+import type { CliCommand } from './command';
 import { packageVersion } from './package';
 
 // Commands are loaded lazily so `ringscope --help` stays fast.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   run: { summary: 'run a setup headless: acquisition, exports and run.json, no window', load: async () => (await import('./commands/run')).run },
   validate: { summary: 'check a setup file and the files it names; print every problem', load: async () => (await import('./commands/validate')).validate },
   serve: { summary: 'show the window in a web browser (browser mode)', load: async () => (await import('./commands/serve')).serve },

@@ -1,6 +1,6 @@
 // The desktop app's behaviour, independent of Electron: what File, Run, View
 // and Help do, when the window gets an engine port, what the title says, how
-// recent files and settings change, and how quitting goes. src-main/app
+// recent files and settings change, and how quitting goes. ./electron
 // supplies the native parts (dialogs, window, menu, OS integration) through
 // DesktopUi and routes menu clicks and window requests here.
 //

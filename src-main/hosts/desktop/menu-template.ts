@@ -1,5 +1,5 @@
 // The application menu as plain data, built from the app's state: which items
-// exist, their shortcuts, and which are enabled right now. src-main/app turns
+// exist, their shortcuts, and which are enabled right now. ./electron turns
 // it into Electron's Menu and routes each item's `command` to the controller.
 // Role names are Electron's menu roles.
 import { isActive } from '../../../src-shared/bridge/protocol';

@@ -1,7 +1,7 @@
 // The window's security settings, in one place and unit-tested: the
 // BrowserWindow web preferences, the Content-Security-Policy sent with every
 // page file, the app:// origin the window may show (nothing remote), and the
-// verdicts for navigation, new windows and permission requests. src-main/app
+// verdicts for navigation, new windows and permission requests. ./electron
 // applies them; nothing here imports electron.
 import { join, normalize, resolve, sep } from 'node:path';
 import { contentTypeOf } from '../content-type';

@@ -2,13 +2,13 @@
 // the side column, and the editor column with its handle.
 import { EditorDialogs } from '../editor/EditorDialogs';
 import { SetupEditor } from '../panels/SetupEditor';
-import { DEFAULT_LAYOUT, LIMITS, setLayout, useFittedLayout } from './layout';
+import { DEFAULT_LAYOUT, WIDTH_LIMITS, setLayout, useFittedLayout } from './layout';
 import { Resizer } from './Resizer';
 
 /** The drag handle between the side column and the plots. */
 export function SideHandle() {
   const l = useFittedLayout();
-  return <Resizer label="Width of the run column" width={l.side} min={LIMITS.side[0]} max={LIMITS.side[1]} direction={1} onResize={(side) => setLayout({ side })} onReset={() => setLayout({ side: DEFAULT_LAYOUT.side })} />;
+  return <Resizer label="Width of the run column" width={l.side} min={WIDTH_LIMITS.side[0]} max={WIDTH_LIMITS.side[1]} direction={1} onResize={(side) => setLayout({ side })} onReset={() => setLayout({ side: DEFAULT_LAYOUT.side })} />;
 }
 
 /** The setup editor's column (with its handle), when shown. */
@@ -18,7 +18,7 @@ export function EditorColumn() {
   if (!l.editorOpen) return <EditorDialogs />;
   return (
     <>
-      <Resizer label="Width of the setup editor" width={l.editor} min={LIMITS.editor[0]} max={LIMITS.editor[1]} direction={-1} onResize={(editor) => setLayout({ editor })} onReset={() => setLayout({ editor: DEFAULT_LAYOUT.editor })} />
+      <Resizer label="Width of the setup editor" width={l.editor} min={WIDTH_LIMITS.editor[0]} max={WIDTH_LIMITS.editor[1]} direction={-1} onResize={(editor) => setLayout({ editor })} onReset={() => setLayout({ editor: DEFAULT_LAYOUT.editor })} />
       <div className="editor-column">
         <SetupEditor />
       </div>

@@ -18,7 +18,7 @@ export interface Layout {
 export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: null };
 /** Windows at least this wide show the editor until the user chooses. */
 export const AUTO_EDITOR = 1500;
-export const LIMITS = { side: [260, 560], editor: [300, 900] } as const;
+export const WIDTH_LIMITS = { side: [260, 560], editor: [300, 900] } as const;
 /** The plots keep at least this much width. */
 export const MIN_MAIN = 420;
 /** Width of a drag handle. */
@@ -56,11 +56,11 @@ export function setLayout(patch: Partial<Layout>): void {
 /** Widths that fit a window `total` px wide: the side columns give way so the plots keep MIN_MAIN. */
 export function fitLayout(l: Layout, total: number): Layout & { editorOpen: boolean } {
   const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(Math.max(v, lo), hi);
-  const side = clamp(l.side, LIMITS.side);
-  let editor = clamp(l.editor, LIMITS.editor);
+  const side = clamp(l.side, WIDTH_LIMITS.side);
+  let editor = clamp(l.editor, WIDTH_LIMITS.editor);
   const open = l.editorOpen ?? total >= AUTO_EDITOR;
   const room = total - MIN_MAIN - side - 2 * HANDLE - 24;
-  if (open && editor > room) editor = Math.max(LIMITS.editor[0], room);
+  if (open && editor > room) editor = Math.max(WIDTH_LIMITS.editor[0], room);
   return { ...l, side, editor, editorOpen: open };
 }
 

@@ -5,7 +5,7 @@
 import type { EventView } from '../../../src-shared/ringbuffer';
 import type { FunctionIO } from '../../runtime/io';
 import { describeLayout, isIntegerDType, unfitValue, valueCount, writeValues, writerLayout, type FieldLayout } from '../../runtime/event-layout';
-import { SerialConnection, type ConnectionState } from '../../serial/connection';
+import { SerialConnection, type PortState } from '../../serial/connection';
 import type { Parity, SerialSettings } from '../../serial/port';
 import { FrameDecoder, parseSyncWord } from '../../serial/frames';
 import { LineDecoder, type Decoder } from '../../serial/lines';
@@ -108,7 +108,7 @@ export default async function serial(io: FunctionIO): Promise<void> {
     decoder,
     quietMs: Number(io.config.frameTimeout ?? 50),
     log: (level, message) => io.log[level](message),
-    onState: (s: ConnectionState) => {
+    onState: (s: PortState) => {
       if (s !== 'closed') report();
     },
   });

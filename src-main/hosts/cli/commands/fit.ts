@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { expectedCounts, fitLifetime, type LifetimeFit } from '../../../../src-shared/fit/lifetime';
 import { Histogram } from '../../../../src-shared/fit/histogram';
 import { ExportReadError, exportColumns, readExportColumn } from '../../../../src-workers/formats/export-columns';
-import type { Command } from '../command';
+import type { CliCommand } from '../command';
 
 const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
 
@@ -141,7 +141,7 @@ export function textHistogram(values: ArrayLike<number>, fit: LifetimeFit, bins:
   return lines.join('\n');
 }
 
-export const fit: Command = async (argv) => {
+export const fit: CliCommand = async (argv) => {
   let args;
   try {
     args = parseArgs({

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { Problem } from '../../../../src-shared/setup/types';
 import { loadSetup } from '../../../setup/load';
-import type { Command } from '../command';
+import type { CliCommand } from '../command';
 
 const HELP = `Usage: ringscope validate <setup.yaml> [--json]
 
@@ -36,7 +36,7 @@ function usage(message: string): number {
   return 2;
 }
 
-export const validate: Command = async (argv) => {
+export const validate: CliCommand = async (argv) => {
   let args: { values: { json?: boolean; help?: boolean }; positionals: string[] };
   try {
     args = parseArgs({

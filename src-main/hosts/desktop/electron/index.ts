@@ -1,5 +1,5 @@
 // Electron main: the only module tree that imports electron. Everything it
-// decides is in src-main/desktop (plain Node, tested); this file wires those
+// decides is in src-main/hosts/desktop (plain Node, tested); this file wires those
 // modules to the app, the window, the menu, dialogs and the engine process.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';

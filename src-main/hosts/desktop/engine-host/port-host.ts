@@ -1,8 +1,8 @@
 // A bridge client on a message port: the MessagePort counterpart of browser
-// mode's WebSocket connection (src-main/serve/server.ts). Same contract, same
+// mode's WebSocket connection (src-main/hosts/web/server.ts). Same contract, same
 // codec: commands arrive as JSON text and are checked by decodeCommand (the
 // page is not trusted more than a browser tab), events leave as JSON text or
-// binary snapshot frames. Flow control is the host's snapshot window
+// binary snapshot frames. Flow control is the session's snapshot window
 // (SNAPSHOT_WINDOW, acknowledged by the client): a port has no send buffer to
 // inspect, so it never reports itself congested.
 import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../../src-shared/bridge/codec';
