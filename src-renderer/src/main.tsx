@@ -9,6 +9,7 @@ import { wireDesktop } from './desktop/wire';
 import { frameStats } from './panels/frame-stats';
 import { createAppStore } from './store/appStore';
 import './styles.css';
+import './panels.css';
 
 const bridge = createBridge();
 const { store, feed, analysis } = createAppStore(bridge);

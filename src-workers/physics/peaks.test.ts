@@ -3,7 +3,7 @@ import { Random } from '../../src-shared/random';
 import { findPeaks, localMaxima, peakProminences, peakWidths, selectByPeakDistance, type FindPeaksOptions } from './peaks';
 
 // A straight port of scipy.signal.find_peaks (scipy/signal/_peak_finding.py and
-// _peak_finding_utils.pyx) without the shortcuts of peaks.ts: sort-based distance
+// _peak_finding_utils.pyx) without the shortcuts of peaks.ts and its parts: sort-based distance
 // selection (stable argsort) and full prominence walks for every peak.
 function reference(x: number[], o: FindPeaksOptions): number[] {
   let peaks: number[] = [];

@@ -4,9 +4,15 @@
 // higher peak wins), then prominence (with left/right bases), then width at
 // rel_height of the prominence (default 0.5), each condition as value ≥ min.
 // wlen (a window for the prominence) is not supported: mimoCoRB does not use it.
+// Its parts: peak-selection.ts (local maxima, the distance condition), peak-properties.ts
+// (prominences and widths of given peaks); here findPeaks and its block summaries.
+import { peakWidths } from './peak-properties';
+import { distanceState, localMaxima } from './peak-selection';
+import type { Signal } from './peak-types';
 
-/** Sample values: any array of numbers (a channel of a ring-buffer slot, typically). */
-export type Signal = ArrayLike<number>;
+export { localMaxima, selectByPeakDistance } from './peak-selection';
+export { peakProminences, peakWidths } from './peak-properties';
+export type { Signal } from './peak-types';
 
 /** A condition as in scipy: a minimum, or [min, max] where either may be null (no bound). */
 export type Condition = number | readonly [number | null, number | null];
@@ -42,202 +48,6 @@ export interface Peaks {
   /** First and last sample of each peak's plateau (always present). */
   left_edges: number[];
   right_edges: number[];
-}
-
-/**
- * Local maxima of x as scipy's _local_maxima_1d: [midpoints, left edges, right edges].
- * With `above`, only maxima with x[peak] − floor ≥ above are reported (a pre-filter for findPeaks).
- */
-export function localMaxima(x: Signal, floor = 0, above = Number.NEGATIVE_INFINITY): [number[], number[], number[]] {
-  const mid: number[] = [];
-  const left: number[] = [];
-  const right: number[] = [];
-  const iMax = x.length - 1; // the last sample cannot be a maximum
-  let i = 1; // nor the first
-  while (i < iMax) {
-    const xi = x[i]!;
-    // The threshold first: it rejects most samples of a waveform with a well-predicted branch.
-    if (xi - floor >= above && x[i - 1]! < xi) {
-      let ahead = i + 1;
-      while (ahead < iMax && x[ahead] === xi) ahead++;
-      if (x[ahead]! < xi) {
-        left.push(i);
-        right.push(ahead - 1);
-        mid.push((i + ahead - 1) >> 1);
-        i = ahead; // samples up to here cannot be maxima
-      }
-    }
-    i++;
-  }
-  return [mid, left, right];
-}
-
-/**
- * Which peaks survive the distance condition (scipy's _select_by_peak_distance):
- * in order of decreasing priority, each kept peak removes its neighbours closer
- * than ⌈distance⌉. Equal priorities: the later peak goes first (numpy's argsort
- * is stable for the short arrays that occur here, and scipy walks it backwards).
- *
- * Computed without sorting: a peak survives exactly when no surviving neighbour
- * within the distance outranks it (a kept peak was never removed, and a removed
- * one removes nothing), resolved with memoisation in O(peaks × distance).
- */
-export function selectByPeakDistance(peaks: ArrayLike<number>, priority: ArrayLike<number>, distance: number): boolean[] {
-  return Array.from(distanceState(peaks, priority, distance), (v) => v === 1);
-}
-
-// Scratch for distanceState, reused between calls (typed arrays of more than a
-// few elements are slow to allocate, and findPeaks runs per channel and event).
-let distanceStateScratch = new Uint8Array(64);
-let distanceStack: Int32Array = new Int32Array(129);
-
-/** selectByPeakDistance's answer as states (1 kept, 2 removed) in a scratch array valid until the next call. */
-function distanceState(peaks: ArrayLike<number>, priority: ArrayLike<number>, distance: number): Uint8Array {
-  const n = peaks.length;
-  const d = Math.ceil(distance);
-  if (distanceStateScratch.length < n) distanceStateScratch = new Uint8Array(n * 2);
-  const state = distanceStateScratch.subarray(0, n); // 0 unknown, 1 kept, 2 removed
-  state.fill(0);
-  if (distanceStack.length < n * 2 + 1) distanceStack = new Int32Array(n * 2 + 1);
-  let stack: Int32Array = distanceStack;
-  let top = 0;
-  for (let start = 0; start < n; start++) {
-    if (state[start] !== 0) continue;
-    stack[top++] = start;
-    while (top > 0) {
-      const j = stack[top - 1]!;
-      if (state[j] !== 0) {
-        top--;
-        continue;
-      }
-      // Resolve the outranking neighbours first; j is removed by any kept one.
-      const pj = peaks[j]!;
-      const prj = priority[j]!;
-      let pending = false;
-      let removed = false;
-      for (let k = j - 1; k >= 0 && pj - peaks[k]! < d; k--) {
-        const prk = priority[k]!;
-        if (!(prk > prj)) continue; // earlier peaks outrank only when strictly higher
-        if (state[k] === 1) {
-          removed = true;
-          break;
-        }
-        if (state[k] === 0) {
-          if (top >= stack.length) stack = grow(stack);
-          stack[top++] = k;
-          pending = true;
-        }
-      }
-      if (!removed) {
-        for (let k = j + 1; k < n && peaks[k]! - pj < d; k++) {
-          const prk = priority[k]!;
-          if (!(prk >= prj)) continue; // later peaks outrank when at least as high
-          if (state[k] === 1) {
-            removed = true;
-            break;
-          }
-          if (state[k] === 0) {
-            if (top >= stack.length) stack = grow(stack);
-            stack[top++] = k;
-            pending = true;
-          }
-        }
-      }
-      // Once decided, j is popped by the check above when it is back on top.
-      if (removed) state[j] = 2;
-      else if (!pending) state[j] = 1;
-    }
-  }
-  distanceStack = stack; // keep it if it grew
-  return state;
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-/** Prominences and bases of the given peaks (scipy.signal.peak_prominences without wlen). */
-export function peakProminences(
-  x: Signal,
-  peaks: readonly number[],
-): { prominences: number[]; left_bases: number[]; right_bases: number[] } {
-  const prominences: number[] = [];
-  const left_bases: number[] = [];
-  const right_bases: number[] = [];
-  const n = x.length;
-  for (const peak of peaks) {
-    if (!(Number.isInteger(peak) && peak >= 0 && peak < n)) throw new RangeError(`peak ${peak} is not a valid index`);
-    const xp = x[peak]!;
-    // Walk outwards while not higher than the peak; the base is the lowest point passed.
-    let leftBase = peak;
-    let leftMin = xp;
-    for (let i = peak; i >= 0 && x[i]! <= xp; i--) {
-      if (x[i]! < leftMin) {
-        leftMin = x[i]!;
-        leftBase = i;
-      }
-    }
-    let rightBase = peak;
-    let rightMin = xp;
-    for (let i = peak; i < n && x[i]! <= xp; i++) {
-      if (x[i]! < rightMin) {
-        rightMin = x[i]!;
-        rightBase = i;
-      }
-    }
-    prominences.push(xp - Math.max(leftMin, rightMin));
-    left_bases.push(leftBase);
-    right_bases.push(rightBase);
-  }
-  return { prominences, left_bases, right_bases };
-}
-
-/**
- * Widths of peaks at height x[peak] − prominence × rel_height, with linear
- * interpolation between samples (scipy's _peak_widths); the search stops at the
- * bases. Returns [widths, width_heights, left_ips, right_ips].
- */
-export function peakWidths(
-  x: Signal,
-  peaks: readonly number[],
-  relHeight: number | readonly number[],
-  prominences: readonly number[],
-  leftBases: readonly number[],
-  rightBases: readonly number[],
-): { widths: number[]; width_heights: number[]; left_ips: number[]; right_ips: number[] } {
-  const widths: number[] = [];
-  const width_heights: number[] = [];
-  const left_ips: number[] = [];
-  const right_ips: number[] = [];
-  for (let p = 0; p < peaks.length; p++) {
-    const rh = typeof relHeight === 'number' ? relHeight : relHeight[p]!;
-    if (!(rh >= 0)) throw new RangeError('rel_height must be ≥ 0');
-    const peak = peaks[p]!;
-    const iMin = leftBases[p]!;
-    const iMax = rightBases[p]!;
-    if (!(0 <= iMin && iMin <= peak && peak <= iMax && iMax < x.length)) {
-      throw new RangeError(`prominence data is invalid for peak ${peak}`);
-    }
-    const h = x[peak]! - prominences[p]! * rh;
-
-    let i = peak;
-    while (iMin < i && h < x[i]!) i--;
-    let leftIp = i;
-    if (x[i]! < h) leftIp += (h - x[i]!) / (x[i + 1]! - x[i]!);
-
-    i = peak;
-    while (i < iMax && h < x[i]!) i++;
-    let rightIp = i;
-    if (x[i]! < h) rightIp -= (h - x[i]!) / (x[i - 1]! - x[i]!);
-
-    widths.push(rightIp - leftIp);
-    width_heights.push(h);
-    left_ips.push(leftIp);
-    right_ips.push(rightIp);
-  }
-  return { widths, width_heights, left_ips, right_ips };
 }
 
 function bounds(c: Condition): [number, number] {
