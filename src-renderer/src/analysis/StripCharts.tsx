@@ -161,16 +161,17 @@ export function StripCharts() {
   const scalar = scalarBuffers(buffers ?? []);
   const info = scalar.find((b) => b.name === buffer);
   const events = useRef<HTMLSpanElement>(null);
-  useEffect(
-    () =>
-      strip.subscribe(() => {
-        if (events.current) {
-          events.current.textContent = `${formatCount(strip.events)} events${strip.final ? ' (run ended)' : ''}`;
-          events.current.dataset.value = String(strip.events);
-        }
-      }),
-    [strip],
-  );
+  useEffect(() => {
+    const show = () => {
+      if (events.current) {
+        events.current.textContent = `${formatCount(strip.events)} events${strip.final ? ' (run ended)' : ''}`;
+        events.current.dataset.value = String(strip.events);
+      }
+    };
+    // What arrived while the tab was hidden (a run that ended before it was opened) shows at once.
+    show();
+    return strip.subscribe(show);
+  }, [strip]);
   if (!info) return <p className="hint analysis-empty">This setup has no buffer of single values for strip charts.</p>;
 
   const png = (e: React.MouseEvent) => {

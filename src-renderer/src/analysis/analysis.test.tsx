@@ -165,6 +165,25 @@ describe('analysis panel', () => {
   });
 });
 
+describe('strip charts opened after the run', () => {
+  it('show the events counted while the tab was hidden', async () => {
+    m = await mount(<AnalysisPanel />, [hello({ setup })]);
+    const fields = ['decay_time', '1st_chA_h'];
+    const tiers = [{ width: 100, span: 60000, buckets: [] }, { width: 1000, span: 600000, buckets: [] }, { width: 1000, span: null, buckets: [] }];
+    await m.emit({ type: 'strip', strip: { buffer: 'RB_3', fields, reset: true, history: { fields, tiers }, buckets: [], latest: null, events: 0, final: false } });
+    await m.emit({
+      type: 'strip',
+      strip: { buffer: 'RB_3', fields, reset: false, buckets: [{ t: 1000, dt: 100, n: 407, min: [100, 0.5], max: [9000, 0.9] }], latest: { t: 1050, values: [2500, 0.75] }, events: 407, final: true },
+    });
+    // Only now the tab opens: no update follows the run's last one.
+    await m.click('Strip charts');
+    await frames();
+    const shown = m.container.querySelector<HTMLElement>('[data-testid=strip-events]')!;
+    expect(shown.dataset.value).toBe('407');
+    expect(shown.textContent).toBe('407 events (run ended)');
+  });
+});
+
 describe('a field without a hinted range', () => {
   it('takes its range from the first values counted, once', async () => {
     const sensors: BufferInfo = { name: 'RB_1', slots: 16, samples: 1, fields: [{ name: 'cpu', dtype: 'float64' }], groups: ['Fkt_2'], observed: false };
