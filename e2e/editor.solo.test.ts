@@ -61,7 +61,7 @@ async function openThroughDialog(p: Page, what: { example: string } | { path: st
 
 describe('setup editor in the browser', () => {
   it('opens an example, changes a parameter, saves a copy, and reads it back with the change and every comment', async () => {
-    const served = await spawnServe(['--output', join(tmp, 'out')]);
+    const served = await spawnServe(['--root', tmp, '--output', join(tmp, 'out')]);
     const page = await openPage(served.url);
     await showEditor(page);
 

@@ -113,7 +113,7 @@ describe('browser mode on the muon setup', () => {
     if (!existsSync(muonSetup)) ctx.skip(`${muonSetup} does not exist yet (the muon example issue adds it)`);
     const out = join(tmp, 'muon');
     const served = await spawnServe([muonSetup, '--output', out]);
-    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
     const page = await openPage(served.url);
     await runStateIs(page, 'idle');
     expect(await page.locator('.problems.has-errors').count()).toBe(0);
@@ -257,9 +257,9 @@ describe('browser mode beyond loopback', () => {
     expect(served.url).toContain(`?token=${token}`);
     const port = new URL(served.url).port;
     const without = await browser.newPage();
-    await without.goto(`http://127.0.0.1:${port}/`);
-    await without.waitForSelector('.app[data-connection="closed"]', WAIT);
-    expect(await without.textContent('.notice-error')).toContain('not reachable');
+    const refused = await without.goto(`http://127.0.0.1:${port}/`);
+    expect(refused!.status()).toBe(401);
+    expect(await without.textContent('body')).toContain('access token');
     await without.close();
     const withToken = await openPage(`http://127.0.0.1:${port}/?token=${token}`);
     await withToken.waitForSelector('.open-setup', WAIT);

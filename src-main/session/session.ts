@@ -254,7 +254,9 @@ export class Session {
     if (this.engine && isActive(this.engine.state)) {
       let problems: SetupProblem[];
       try {
-        problems = await checkSetupText(abs, written, shown);
+        // The host's admission first: a config file it may not read is never read (its content could show in a message).
+        const refused = (await this.opts.admit?.(abs, written)) ?? [];
+        problems = refused.length > 0 ? refused : await checkSetupText(abs, written, shown);
       } catch (err) {
         problems = [{ severity: 'error', message: `Could not check the setup: ${err instanceof Error ? err.message : String(err)}`, file: shown }];
       }

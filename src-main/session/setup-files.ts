@@ -6,19 +6,14 @@
 // without being told to).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { SetupEntry, SetupProblem } from '../../src-shared/bridge/protocol';
 import { parseSetup } from '../../src-shared/setup/parse';
 import { YAML_OPTIONS, YamlSource } from '../../src-shared/setup/source';
 import { resolveSetup } from '../setup/load';
+import { isInside, realPath } from './paths';
 import { SetupFile } from '../setup/setup-file';
-
-/** True when `path` lies inside `root` (or is it). */
-export function isInside(path: string, root: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** Setup and config files larger than this are not sent to pages (they are not hand-written setups). */
 export const MAX_SETUP_BYTES = 1 << 20;
@@ -61,7 +56,7 @@ export function readConfigs(setupAbs: string, text: string, confined: boolean): 
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const abs = resolve(dir, name);
-    if (confined && !isInside(abs, dir)) continue;
+    if (confined && !isInside(realPath(abs), realPath(dir))) continue;
     const t = readSetupText(abs);
     if (t === undefined) continue;
     const src = new YamlSource(t, name);
@@ -119,16 +114,19 @@ export interface SaveRules {
 /** Why the host will not save at `abs`, or null when it may. */
 export function saveRefusal(abs: string, rules: SaveRules): SaveRefused | null {
   if (!/^\.ya?ml$/i.test(extname(abs))) return new SaveRefused(`Setups are saved as .yaml files; "${basename(abs)}" is not one. End the name with .yaml.`, 'not-yaml');
-  if (rules.readOnlyRoots?.some((r) => isInside(abs, r)))
+  // Symlinks resolved on both sides: a link inside a save root must not lead a write outside it.
+  const target = realPath(abs);
+  if (rules.readOnlyRoots?.some((r) => isInside(target, realPath(r))))
     return new SaveRefused(`${abs} lies in the shipped examples, which stay as they are. Use Save As to save a copy elsewhere.`, 'read-only');
-  if (rules.saveRoots && !rules.saveRoots.some((r) => isInside(abs, r)))
+  if (rules.saveRoots && !rules.saveRoots.some((r) => isInside(target, realPath(r))))
     return new SaveRefused(`This server saves setups only inside ${rules.saveRoots.join(' or ')}; ${abs} is outside. Choose a path there.`, 'outside');
   return null;
 }
 
 /** True when the host will refuse to save at `abs` because it is read-only. */
 export function isReadOnly(abs: string, rules: SaveRules): boolean {
-  return rules.readOnlyRoots?.some((r) => isInside(abs, r)) ?? false;
+  const target = realPath(abs);
+  return rules.readOnlyRoots?.some((r) => isInside(target, realPath(r))) ?? false;
 }
 
 export interface WriteRequest {

@@ -79,6 +79,7 @@ export function checkParamValue(param: ParamSpec, value: unknown): string | null
       return null;
     case 'string':
       if (typeof value !== 'string') return `must be text, not ${shown}`;
+      if (param.fileName) return fileNameProblem(value);
       return null;
     case 'list':
       if (!Array.isArray(value)) return `must be a list (one "- item" per line, or [a, b]), not ${shown}`;
@@ -92,4 +93,12 @@ export function checkParamValue(param: ParamSpec, value: unknown): string | null
       return null;
     }
   }
+}
+
+/** Why `name` is not a plain file name in the run directory (folders, '.' or '..'), or null when it is one. */
+export function fileNameProblem(name: string): string | null {
+  if (/[/\\]/.test(name)) return `must be a file name in the run directory, without folders ("${name}" has a / or \\)`;
+  if (name === '.' || name === '..') return `must be a file name in the run directory, not "${name}"`;
+  if (name.includes('\0')) return 'must be a file name without NUL characters';
+  return null;
 }

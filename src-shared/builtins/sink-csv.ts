@@ -9,7 +9,7 @@ export const SINK_CSV: BuiltinSpec = {
   summary:
     'Writes every event of the buffer it reads to a CSV file in the run directory: counter, timestamp (unix seconds with ms), deadtime, then the fields (array fields as name_0 … name_{n−1}); flushed at least once a second, always ending with a whole line.',
   params: [
-    { name: 'filename', type: 'string', default: '', help: 'File name in the run directory without .csv; empty = <function>_<buffer>.' },
+    { name: 'filename', type: 'string', fileName: true, default: '', help: 'File name in the run directory without .csv; empty = <function>_<buffer>.' },
     { name: 'separator', type: 'string', default: ',', help: 'Column separator: "," (default), ";" for German spreadsheets (with decimal ","), or a tab.' },
     { name: 'decimal', type: 'enum', choices: ['.', ','], default: '.', help: 'Decimal mark of the numbers; "," needs a separator other than ",".' },
     {

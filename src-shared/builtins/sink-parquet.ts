@@ -10,7 +10,7 @@ export const SINK_PARQUET: BuiltinSpec = {
   summary:
     'Writes every event of the buffer it reads to one Parquet file in the run directory, a row group at a time: counter (int64), timestamp (ms, UTC), deadtime, scalar fields as columns, array fields (waveforms) as fixed-size lists. Readable with pandas, polars, DuckDB, Arrow.',
   params: [
-    { name: 'filename', type: 'string', default: '', help: 'File name in the run directory without .parquet; empty = <function>_<buffer>.' },
+    { name: 'filename', type: 'string', fileName: true, default: '', help: 'File name in the run directory without .parquet; empty = <function>_<buffer>.' },
     { name: 'compression', type: 'enum', choices: ['zstd', 'snappy', 'gzip', 'brotli', 'lz4', 'none'], default: 'zstd', help: 'Codec of every column: zstd (small files, the default), snappy (faster), none …' },
     {
       name: 'row_group_events',

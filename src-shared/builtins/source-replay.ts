@@ -11,6 +11,7 @@ export const SOURCE_REPLAY: BuiltinSpec = {
     {
       name: 'file',
       type: 'string',
+      path: 'read',
       default: '',
       help: 'The export to replay: a .parquet or .csv file, or a run directory holding exactly one of them. Relative paths start at the folder of the setup file.',
     },

@@ -18,6 +18,10 @@ export interface ParamSpec {
   live?: boolean;
   /** Values the UI offers from the host's machine: 'serial-ports' lists its serial ports (anything may still be typed). */
   suggest?: 'serial-ports';
+  /** 'read': a path the function reads (relative to the setup's folder); a served session allows it only inside its roots. */
+  path?: 'read';
+  /** A file name in the run directory: no folders ('/', '\\'), not '.' or '..'. */
+  fileName?: boolean;
 }
 
 export type BuiltinKind = 'source' | 'filter' | 'sink';

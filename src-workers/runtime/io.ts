@@ -4,6 +4,7 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { RingBuffer, type EventView, type Observer, type Reader, type RingBufferLayout, type Writer } from '../../src-shared/ringbuffer';
 import { RUN_CONTROL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from './protocol';
+import { fileNameProblem } from '../../src-shared/builtins/catalog';
 
 /** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
 export type FieldValues = Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>>;
@@ -395,6 +396,9 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     exportPath(ext, buffer) {
       const b = buffer ?? Object.keys(readers)[0] ?? Object.keys(observers)[0] ?? 'data';
       const base = typeof config.filename === 'string' && config.filename ? config.filename : `${init.name}_${b}`;
+      // An export stays inside its run directory, whatever the setup says (../../x would write anywhere).
+      const problem = fileNameProblem(base);
+      if (problem) throw new Error(`${init.name}: filename ${problem}`);
       const suffix = init.instances > 1 ? `_${init.instance}` : '';
       const path = `${init.runDirectory}/${base}${suffix}.${ext.replace(/^\./, '')}`;
       post({ type: 'export', path });

@@ -14,6 +14,8 @@ export interface Served {
   url: string;
   /** Everything the server printed so far. */
   readonly stdout: string;
+  /** Everything it printed on standard error so far. */
+  readonly stderr: string;
   child: ChildProcessWithoutNullStreams;
   /** Ctrl-C (a graceful stop), SIGKILL after a minute; resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -37,6 +39,9 @@ export function spawnServe(args: string[]): Promise<Served> {
         url: m[1]!,
         get stdout() {
           return stdout;
+        },
+        get stderr() {
+          return stderr;
         },
         child,
         stop: async () => {

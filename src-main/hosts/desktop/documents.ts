@@ -3,7 +3,7 @@
 // main only chooses paths. Shipped examples are never written: a copy goes to
 // the user's documents.
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { isInside } from '../../session/setup-files';
+import { isInside } from '../../session/paths';
 
 /** True when the setup lies where it must not be saved (the shipped examples, the packaged app's resources). */
 export function isReadOnlySetup(path: string, readOnlyRoots: readonly string[]): boolean {

@@ -1,12 +1,18 @@
 // What keeps browser mode from becoming a remote-control port for strangers:
-// an access token when listening beyond loopback, Host/Origin checks against
-// DNS rebinding and cross-site WebSockets, and refusing setups whose user
-// modules (code the engine would run) lie outside the server's own folders.
+// an access token (on loopback too: other users of a lab PC reach 127.0.0.1),
+// Host/Origin checks against DNS rebinding and cross-site WebSockets, and
+// confinement: a served session reads and writes only inside its roots (after
+// resolving symlinks), refuses setups whose user modules (code the engine would
+// run) lie outside the setup's own folder, and never reads a file outside its
+// roots, so no problem message can quote one.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { SetupProblem } from '../../../src-shared/bridge/protocol';
+import { BUILTINS, builtinId } from '../../../src-shared/builtins/catalog';
+import { insideRoots, isInside, realPath } from '../../session/paths';
+import type { LoadedSetup } from '../../setup/load';
 
 /** A fresh access token (URL-safe, 192 bits). */
 export function newToken(): string {
@@ -45,17 +51,10 @@ export function sameOrigin(origin: string | undefined, hostHeader: string | unde
   }
 }
 
-function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
-}
-
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
+/** The folders a served session may use: it reads inside `read`, writes setups and runs inside `write`. */
+export interface Roots {
+  read: string[];
+  write: string[];
 }
 
 const MODULE_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts'];
@@ -67,13 +66,13 @@ const MODULE_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts'];
  * `text`: the setup's content when a page sent it (unsaved edits) instead of the file's.
  */
 export function checkSetupConfinement(setupPath: string, roots: string[], text?: string): SetupProblem[] {
-  const file = real(setupPath);
-  const realRoots = roots.map(real);
-  if (!realRoots.some((r) => inside(file, r))) {
+  const file = realPath(setupPath);
+  const realRoots = roots.map(realPath);
+  if (!realRoots.some((r) => isInside(file, r))) {
     return [
       {
         severity: 'error',
-        message: `This server only opens setups inside ${realRoots.join(' or ')}; ${setupPath} is outside. Copy the setup there, or serve on 127.0.0.1.`,
+        message: `This server only opens setups inside ${realRoots.join(' or ')}; ${setupPath} is outside. Copy the setup there, or start "ringscope serve" with --root naming its folder.`,
         file: setupPath,
       },
     ];
@@ -98,15 +97,29 @@ export function checkSetupConfinement(setupPath: string, roots: string[], text?:
   } else if (isMap(fns)) {
     for (const pair of fns.items) entries.push({ name: String(isScalar(pair.key) ? pair.key.value : pair.key), value: pair.value });
   }
+  const at = (node: Node) => (node.range ? lines.linePos(node.range[0]) : undefined);
   for (const { name, value } of entries) {
     if (!isMap(value)) continue;
+    // A config file is read by the loader: outside the roots it is refused before anything reads it.
+    const cfg = value.get('config_file', true);
+    if (isScalar(cfg) && typeof cfg.value === 'string' && cfg.value !== '' && !realRoots.some((r) => isInside(realPath(resolve(folder, cfg.value as string)), r))) {
+      const pos = at(cfg);
+      problems.push({
+        severity: 'error',
+        message: `${name} reads the config file "${cfg.value}", which lies outside the folders this server may read (${realRoots.join(', ')}). Move it next to the setup.`,
+        file: setupPath,
+        line: pos?.line ?? null,
+        column: pos?.col ?? null,
+        path: `Functions.${name}.config_file`,
+      });
+    }
     const node = value.get('file_name', true);
     if (!isScalar(node) || typeof node.value !== 'string' || node.value.startsWith('builtin:')) continue;
     const base = resolve(folder, node.value);
     const found = MODULE_EXTENSIONS.map((x) => base + x).find((p) => existsSync(p));
-    const target = real(found ?? base);
-    if (!inside(target, folder)) {
-      const pos = node.range ? lines.linePos(node.range[0]) : undefined;
+    const target = realPath(found ?? base);
+    if (!isInside(target, folder)) {
+      const pos = at(node);
       problems.push({
         severity: 'error',
         message: `${name} loads the module "${node.value}" from outside the setup's folder (${folder}); this server refuses to run code from elsewhere. Move the module into the setup's folder.`,
@@ -116,6 +129,48 @@ export function checkSetupConfinement(setupPath: string, roots: string[], text?:
         path: `Functions.${name}.file_name`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * What a loaded setup would read or write outside the roots: the files that
+ * built-ins read (a replay's recorded run), the config files, and the run
+ * directories (output_directory, unless the server names the output folder).
+ */
+export function checkLoadedConfinement(loaded: LoadedSetup, roots: Roots, outputFixed: boolean): SetupProblem[] {
+  const problems: SetupProblem[] = [];
+  const file = loaded.path;
+  const folder = dirname(file);
+  const readRoots = roots.read.map(realPath);
+  for (const fn of loaded.setup.functions) {
+    const spec = fn.builtin ? BUILTINS[builtinId(fn.builtin) ?? ''] : undefined;
+    for (const param of spec?.params ?? []) {
+      if (param.path !== 'read') continue;
+      const value = loaded.functions[fn.name]?.config[param.name];
+      if (typeof value !== 'string' || value.trim() === '') continue;
+      if (!readRoots.some((r) => isInside(realPath(resolve(folder, value)), r))) {
+        problems.push({
+          severity: 'error',
+          message: `${fn.name} reads "${value}" (${param.name}), which lies outside the folders this server may read (${readRoots.join(', ')}). Copy it there, or start "ringscope serve" with --root naming its folder.`,
+          file,
+          path: `Functions.${fn.name}.${param.name}`,
+        });
+      }
+    }
+  }
+  for (const cfg of loaded.configFiles) {
+    if (!readRoots.some((r) => isInside(realPath(cfg), r))) {
+      problems.push({ severity: 'error', message: `The config file ${cfg} lies outside the folders this server may read (${readRoots.join(', ')}).`, file });
+    }
+  }
+  if (!outputFixed && !insideRoots(loaded.outputDirectory, roots.write)) {
+    problems.push({
+      severity: 'error',
+      message: `output_directory ${loaded.outputDirectory} lies outside the folders this server may write (${roots.write.map(realPath).join(', ')}). Choose a folder there, or start "ringscope serve" with --output.`,
+      file,
+      path: 'output_directory',
+    });
   }
   return problems;
 }

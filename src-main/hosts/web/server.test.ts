@@ -23,7 +23,7 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function serve(opts: { listenHost?: string; token?: string } = {}) {
+async function serve(opts: { listenHost?: string; token?: string; noToken?: boolean; heartbeatMs?: number } = {}) {
   const host = new Session({
     version: '1.0.0',
     host: 'serve',
@@ -39,7 +39,9 @@ async function serve(opts: { listenHost?: string; token?: string } = {}) {
   return { host, server, engine: engines.at(-1)! };
 }
 
-function get(server: RunningServer, path: string, headers: Record<string, string> = {}) {
+/** A GET with the server's token in the query (pass `withToken` false to go without). */
+function get(server: RunningServer, path: string, headers: Record<string, string> = {}, withToken = true) {
+  if (withToken && server.token) path += `${path.includes('?') ? '&' : '?'}token=${server.token}`;
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((ok, fail) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
       let body = '';
@@ -67,9 +69,9 @@ class Page {
       }
     });
   }
-  static connect(url: string, headers: Record<string, string> = {}) {
+  static connect(url: string, headers: Record<string, string> = {}, options: { autoPong?: boolean } = {}) {
     return new Promise<Page>((ok, fail) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, ...options });
       const page = new Page(ws);
       ws.once('open', () => ok(page));
       ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
@@ -88,13 +90,13 @@ class Page {
   }
 }
 
-const wsUrl = (s: RunningServer, q = '') => `ws://127.0.0.1:${s.port}/ws${q}`;
+/** The WebSocket address, with the server's token unless `q` says otherwise. */
+const wsUrl = (s: RunningServer, q = s.token ? `?token=${s.token}` : '') => `ws://127.0.0.1:${s.port}/ws${q}`;
 
 describe('static files', () => {
   it('serves the page and its assets, and nothing outside the renderer folder', async () => {
     const { server } = await serve();
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
-    expect(server.token).toBeNull();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     const page = await get(server, '/?x=1');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -202,11 +204,84 @@ describe('WebSocket bridge', () => {
     ok.ws.close();
   });
 
+  it('requires the access token on loopback too, and keeps it in a cookie for reloads', async () => {
+    const { server } = await serve();
+    expect(server.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    // Without the token: neither the page nor the WebSocket.
+    const bare = await get(server, '/', {}, false);
+    expect(bare.status).toBe(401);
+    expect(bare.body).toContain('access token');
+    await expect(Page.connect(wsUrl(server, ''))).rejects.toThrow('HTTP 401');
+    await expect(Page.connect(wsUrl(server, '?token=wrong'))).rejects.toThrow('HTTP 401');
+    // The printed address sets the cookie ...
+    const first = await get(server, '/');
+    expect(first.status).toBe(200);
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toContain(`ringscope-token-${server.port}=${server.token}`);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    // ... which a reload (and the page's WebSocket) presents instead of the address.
+    const cookie = `other=1; ringscope-token-${server.port}=${server.token}`;
+    expect((await get(server, '/', { cookie }, false)).status).toBe(200);
+    const page = await Page.connect(wsUrl(server, ''), { cookie });
+    expect((await page.next('hello')).control).toBe('all');
+    page.ws.close();
+    await expect(Page.connect(wsUrl(server, ''), { cookie: `ringscope-token-${server.port}=forged` })).rejects.toThrow('HTTP 401');
+    // The hashed assets are the public app: served without the token.
+    expect((await get(server, '/assets/app-1234.js', {}, false)).status).toBe(200);
+  });
+
+  it('goes without a token only when told to, and only on loopback', async () => {
+    const { server } = await serve({ noToken: true });
+    expect(server.token).toBeNull();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    expect((await get(server, '/', {}, false)).status).toBe(200);
+    const page = await Page.connect(wsUrl(server, ''));
+    await page.next('hello');
+    page.ws.close();
+    const host = new Session({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p) });
+    await expect(startServer({ host, port: 0, listenHost: '0.0.0.0', noToken: true, rendererDir: renderer })).rejects.toThrow('only a loopback address may go without one');
+  });
+
+  it('keeps a page that answers pings connected across many heartbeats', async () => {
+    const { server } = await serve({ heartbeatMs: 40 });
+    const a = await Page.connect(wsUrl(server));
+    await a.next('hello');
+    let pings = 0;
+    let closed = false;
+    a.ws.on('close', () => (closed = true));
+    await new Promise<void>((ok) => {
+      a.ws.on('ping', () => ++pings === 8 && ok());
+      a.ws.on('close', () => ok());
+    });
+    // Eight heartbeats later the same connection still carries commands.
+    expect(closed).toBe(false);
+    expect(pings).toBe(8);
+    a.send({ type: 'list_setups', req: 1 });
+    expect(await a.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
+    expect(server.clients()).toBe(1);
+    a.ws.close();
+  });
+
+  it('drops a page that stops answering pings, and only that one', async () => {
+    const { server } = await serve({ heartbeatMs: 40 });
+    const live = await Page.connect(wsUrl(server));
+    const dead = await Page.connect(wsUrl(server), {}, { autoPong: false });
+    await Promise.all([live.next('hello'), dead.next('hello')]);
+    const code = await new Promise<number>((ok) => dead.ws.on('close', (c) => ok(c)));
+    expect(code).toBe(1006); // terminated, no closing handshake
+    // The server forgets the socket once its own side has closed.
+    while (server.clients() !== 1) await new Promise((r) => setTimeout(r, 5));
+    live.send({ type: 'list_setups', req: 1 });
+    expect(await live.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
+    live.ws.close();
+  });
+
   it('requires the access token beyond loopback', async () => {
     const { server } = await serve({ listenHost: '0.0.0.0', token: 'sesame-0123456789' });
     expect(server.token).toBe('sesame-0123456789');
     expect(server.url).toMatch(/^http:\/\/.+:\d+\/\?token=sesame-0123456789$/);
-    await expect(Page.connect(wsUrl(server))).rejects.toThrow('HTTP 401');
+    await expect(Page.connect(wsUrl(server, ''))).rejects.toThrow('HTTP 401');
     await expect(Page.connect(wsUrl(server, '?token=sesame'))).rejects.toThrow('HTTP 401');
     const page = await Page.connect(wsUrl(server, '?token=sesame-0123456789'));
     expect((await page.next('hello')).control).toBe('all');

@@ -21,8 +21,12 @@ export interface ServerOptions {
   listenHost?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Access token for non-loopback addresses (generated when omitted). Ignored on loopback. */
+  /** The access token pages must present (generated when omitted). */
   token?: string;
+  /** No access token (loopback only: anyone who can use this computer may then control RingScope). */
+  noToken?: boolean;
+  /** Milliseconds between pings; a page that has not answered the previous ping by the next is dropped (default 30 s). */
+  heartbeatMs?: number;
   /** Folder of the built renderer (found next to the running file when omitted). */
   rendererDir?: string | null;
 }
@@ -31,7 +35,7 @@ export interface RunningServer {
   /** The address to open in a browser (with the token when one is required). */
   url: string;
   port: number;
-  /** Null when listening on loopback only. */
+  /** Null only with noToken. */
   token: string | null;
   /** Number of connected pages. */
   clients(): number;
@@ -40,6 +44,14 @@ export interface RunningServer {
 
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
+
+/** Default milliseconds between heartbeat pings. */
+export const HEARTBEAT_MS = 30_000;
+
+/** The cookie a page keeps its access token in (per port: cookies do not tell ports apart). */
+export function tokenCookieName(port: number): string {
+  return `ringscope-token-${port}`;
+}
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'";
@@ -62,22 +74,26 @@ export function findRendererDir(from: string = fileURLToPath(import.meta.url)): 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const listenHost = opts.listenHost ?? '127.0.0.1';
   const local = isLoopback(listenHost);
-  const token = local ? null : (opts.token ?? newToken());
+  if (opts.noToken && !local) throw new Error(`an access token is required on ${listenHost}: only a loopback address may go without one`);
+  const token = opts.noToken ? null : (opts.token ?? newToken());
   const rendererDir = opts.rendererDir === undefined ? findRendererDir() : opts.rendererDir;
+  const heartbeatMs = opts.heartbeatMs && opts.heartbeatMs > 0 ? opts.heartbeatMs : HEARTBEAT_MS;
+  let cookie = '';
 
-  const server = createServer((req, res) => serveStatic(req, res, rendererDir, local));
+  const server = createServer((req, res) => serveStatic(req, res, rendererDir, local, token, cookie));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  server.on('upgrade', (req, socket, head) => {
-    const refusal = checkUpgrade(req, local, token);
-    if (refusal) return refuse(socket, refusal);
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, opts.host));
-  });
-
   // Pages that vanish without closing (laptop lid) are dropped after a missed ping.
+  // A page counts as alive from its upgrade on: with noServer and a handleUpgrade
+  // callback, the server's 'connection' event never fires.
   const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = checkUpgrade(req, local, token, cookie);
+    if (refusal) return refuse(socket, refusal);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+      connect(ws, opts.host);
+    });
   });
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -87,7 +103,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ws.ping();
       }
     }
-  }, 30_000);
+  }, heartbeatMs);
   heartbeat.unref();
 
   await new Promise<void>((ok, fail) => {
@@ -99,6 +115,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  cookie = tokenCookieName(port);
   const shown = listenHost === '0.0.0.0' || listenHost === '::' ? hostname() : listenHost;
   const hostPart = shown.includes(':') ? `[${shown}]` : shown;
   const url = `http://${hostPart}:${port}/` + (token ? `?token=${token}` : '');
@@ -120,12 +137,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 }
 
-function checkUpgrade(req: IncomingMessage, local: boolean, token: string | null): { code: number; text: string } | null {
+function checkUpgrade(req: IncomingMessage, local: boolean, token: string | null, cookie: string): { code: number; text: string } | null {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname !== WS_PATH) return { code: 404, text: 'Not Found' };
   if (local && !loopbackHostHeader(req.headers.host)) return { code: 403, text: 'Forbidden (host)' };
   if (!sameOrigin(req.headers.origin, req.headers.host)) return { code: 403, text: 'Forbidden (origin)' };
-  if (token !== null && !tokenMatches(url.searchParams.get('token'), token)) return { code: 401, text: 'Unauthorized (access token)' };
+  if (token !== null && !presentsToken(req, url, token, cookie)) return { code: 401, text: 'Unauthorized (access token)' };
+  return null;
+}
+
+/** True when the request carries the token in its query (?token=) or in the page's cookie. */
+function presentsToken(req: IncomingMessage, url: URL, token: string, cookie: string): boolean {
+  return tokenMatches(url.searchParams.get('token'), token) || tokenMatches(cookieValue(req.headers.cookie, cookie), token);
+}
+
+/** One cookie's value from a Cookie header (null when absent). */
+export function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
   return null;
 }
 
@@ -175,20 +207,30 @@ function connect(ws: WebSocket, host: Session): void {
   ws.on('error', () => attachment.detach());
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | null, local: boolean): void {
+function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | null, local: boolean, token: string | null, cookie: string): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Content-Security-Policy', CSP);
   if (local && !loopbackHostHeader(req.headers.host)) return end(res, 403, 'Forbidden: unexpected Host header.');
   if (req.method !== 'GET' && req.method !== 'HEAD') return end(res, 405, 'Method Not Allowed');
-  if (!dir) {
-    return end(res, 503, 'The RingScope page is not built. Run "npm run build" in the RingScope folder, then reload.');
-  }
+  let url: URL;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    url = new URL(req.url ?? '/', 'http://x');
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     return end(res, 400, 'Bad Request');
+  }
+  // The page needs the token (its hashed assets are the public app, served to anyone who may
+  // see the page); one presented in the address is kept in a cookie, so reloads work without it.
+  if (token !== null && !pathname.startsWith('/assets/')) {
+    if (!presentsToken(req, url, token, cookie)) {
+      return end(res, 401, 'RingScope needs its access token: open the address that "ringscope serve" printed (it ends in ?token=…).');
+    }
+    if (tokenMatches(url.searchParams.get('token'), token)) res.setHeader('Set-Cookie', `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+  }
+  if (!dir) {
+    return end(res, 503, 'The RingScope page is not built. Run "npm run build" in the RingScope folder, then reload.');
   }
   if (pathname.endsWith('/')) pathname += 'index.html';
   const file = normalize(join(dir, pathname));

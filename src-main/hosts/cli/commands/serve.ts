@@ -1,13 +1,13 @@
 // `ringscope serve [setup.yaml]`: browser mode. This process hosts the engine,
 // serves the built window to web browsers and speaks the bridge over WebSocket.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DISPLAY_HZ } from '../../../../src-shared/bridge/protocol';
 import { Session } from '../../../session/session';
-import { engineLoader } from '../../../session/engine-loader';
+import { makeEngineLoader } from '../../../session/engine-loader';
 import { listPorts } from '../../../../src-workers/serial/ports';
-import { checkSetupConfinement, isLoopback } from '../../web/security';
+import { checkLoadedConfinement, checkSetupConfinement, isLoopback, type Roots } from '../../web/security';
 import { startServer } from '../../web/server';
 import { examplesDir, packageVersion } from '../package';
 
@@ -19,11 +19,18 @@ any of them may start, pause and stop it.
 
 Options:
   --port P       port to listen on (default 8170; 0 picks a free port)
-  --host H       address to listen on (default 127.0.0.1: this machine only).
-                 Any other address (e.g. 0.0.0.0) requires the access token
-                 printed at start, and only setups inside the current folder or
-                 the examples whose modules lie in their own folder are opened,
-                 and pages save setups only inside the current folder.
+  --host H       address to listen on (default 127.0.0.1: this machine only;
+                 any other address, e.g. 0.0.0.0, lets other machines in)
+  --root DIR     a folder pages may use (repeatable; default: the current
+                 folder). Pages open, read and save files only inside the
+                 roots — these folders, the setup's folder, the --output folder
+                 and, read-only, the examples — symlinks resolved; a setup's
+                 user modules must lie in its own folder.
+  --no-token     no access token (127.0.0.1 only): any user of this computer
+                 may then control RingScope. By default every page needs the
+                 token printed at start; the printed address carries it.
+  --heartbeat S  seconds between pings to each page (default 30); a page that
+                 has not answered by the next ping is dropped
   --hz N         waveform snapshots per second per page (default ${DEFAULT_DISPLAY_HZ})
   --output DIR   where run directories go (overrides the setup's output_directory)
   -h, --help     show this help
@@ -51,6 +58,9 @@ export async function serve(argv: string[]): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         hz: { type: 'string', default: String(DEFAULT_DISPLAY_HZ) },
         output: { type: 'string' },
+        root: { type: 'string', multiple: true },
+        'no-token': { type: 'boolean', default: false },
+        heartbeat: { type: 'string', default: '30' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -66,6 +76,8 @@ export async function serve(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port wants a port number 0–65535, got "${args.values.port}"`);
   const hz = Number(args.values.hz);
   if (!Number.isFinite(hz) || hz <= 0 || hz > 240) return fail(`--hz wants a rate between 0 and 240 per second, got "${args.values.hz}"`);
+  const heartbeat = Number(args.values.heartbeat);
+  if (!Number.isFinite(heartbeat) || heartbeat < 0.01 || heartbeat > 3600) return fail(`--heartbeat wants seconds between 0.01 and 3600, got "${args.values.heartbeat}"`);
   const setupArg = args.positionals[0];
   if (setupArg !== undefined && !(existsSync(setupArg) && statSync(setupArg).isFile())) {
     return fail(`the setup file "${setupArg}" does not exist.`);
@@ -73,26 +85,34 @@ export async function serve(argv: string[]): Promise<number> {
 
   const listenHost = args.values.host;
   const local = isLoopback(listenHost);
-  const roots = [process.cwd(), examplesDir()].filter((r): r is string => r !== null);
+  const noToken = args.values['no-token'];
+  if (noToken && !local) return fail(`--no-token is for 127.0.0.1 only: on ${listenHost} other machines could control RingScope without a token.`);
+  const given = (args.values.root ?? []).map((r) => resolve(r));
+  const notFolder = given.find((r) => !(existsSync(r) && statSync(r).isDirectory()));
+  if (notFolder) return fail(`--root "${notFolder}" is not a folder.`);
+  const output = args.values.output !== undefined ? resolve(args.values.output) : undefined;
+  const examples = examplesDir();
+  const writable = [...(given.length ? given : [process.cwd()]), ...(setupArg !== undefined ? [dirname(resolve(setupArg))] : []), ...(output ? [output] : [])];
+  const roots: Roots = { read: [...writable, ...(examples ? [examples] : [])], write: writable };
   const host = new Session({
-    load: engineLoader,
+    load: makeEngineLoader((loaded) => checkLoadedConfinement(loaded, roots, output !== undefined)),
     version: packageVersion(),
     host: 'serve',
     maxHz: hz,
-    outputDirectory: args.values.output !== undefined ? resolve(args.values.output) : undefined,
-    admit: local ? undefined : (path, text) => checkSetupConfinement(path, roots, text),
-    // The setup editor: examples to open; saving anywhere on this machine's own loopback
-    // page, only inside the current folder for pages from elsewhere; the examples stay as shipped.
-    examplesDir: examplesDir(),
+    outputDirectory: output,
+    // Pages read and write only inside the roots, loopback pages too (other users of a lab PC reach 127.0.0.1).
+    admit: (path, text) => checkSetupConfinement(path, roots.read, text),
+    // The setup editor: examples to open (read-only: Save As makes a copy inside a root).
+    examplesDir: examples,
     // The setup editor's port picker for serial sources.
     listPorts: () => listPorts(),
-    saveRoots: local ? undefined : [process.cwd()],
-    readOnlyRoots: [examplesDir()].filter((r): r is string => r !== null),
+    saveRoots: roots.write,
+    readOnlyRoots: examples ? [examples] : [],
   });
 
   let server;
   try {
-    server = await startServer({ host, listenHost, port });
+    server = await startServer({ host, listenHost, port, noToken, heartbeatMs: heartbeat * 1000 });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') return fail(`port ${port} is in use; choose another with --port (0 picks a free one).`, 1);
@@ -112,6 +132,8 @@ export async function serve(argv: string[]): Promise<number> {
 
   if (server.token) {
     process.stdout.write(`Access token: ${server.token} (the address below carries it; pages without it are refused)\n`);
+  } else {
+    process.stderr.write('warning: --no-token: any user of this computer can open this address and control RingScope.\n');
   }
   process.stdout.write(`RingScope serving on ${server.url}\n`);
 

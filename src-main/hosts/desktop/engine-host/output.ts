@@ -4,7 +4,7 @@
 // the user's documents instead of failing at Start.
 import type { EngineHandle, StartOptions } from '../../../engine/api';
 import type { EngineLoader } from '../../../session/session';
-import { isInside } from '../../../session/setup-files';
+import { isInside } from '../../../session/paths';
 import type { OutputConfig } from './control';
 
 /** The output folder for a run of `setupPath`, or undefined for the setup's own output_directory. */
