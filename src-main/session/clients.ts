@@ -1,7 +1,7 @@
 // The UIs attached to a session, as it sees them: each client's transport,
 // which buffer it watches and at what rate, how many snapshots it has not yet
-// acknowledged, and the histograms and strip chart it asked for (which go to
-// that client only).
+// acknowledged, the histograms and strip chart it asked for (which go to
+// that client only), and its inbox of commands.
 import type { Command, HistogramRequest, HostEvent } from '../../src-shared/bridge/protocol';
 import type { EngineHandle, HistogramSubscription, Unsubscribe } from '../engine/api';
 
@@ -72,5 +72,58 @@ export function safely(fn: () => void): void {
     fn();
   } catch {
     // an unsubscribe that fails leaves nothing to clean up
+  }
+}
+
+/** Most commands one client may have waiting; more are refused at once. */
+export const MAX_WAITING_COMMANDS = 1000;
+
+/**
+ * One client's commands, handled one at a time in arrival order, each in a turn
+ * of the event loop of its own: a client that sends thousands at once cannot
+ * hold up the others (their commands, new pages' greetings, signals).
+ */
+export class CommandInbox {
+  private readonly waiting: { cmd: Command; done: () => void }[] = [];
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly run: (cmd: Command) => Promise<void>,
+    private readonly refuse: (cmd: Command, message: string) => void,
+  ) {}
+
+  /** Queues a command; resolves once it has been handled (at once when refused or closed). */
+  push(cmd: Command): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.waiting.length >= MAX_WAITING_COMMANDS) {
+      this.refuse(cmd, `Too many commands at once (${MAX_WAITING_COMMANDS} are waiting); wait for their answers.`);
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => {
+      this.waiting.push({ cmd, done });
+      if (!this.running) void this.pump();
+    });
+  }
+
+  /** Drops what is still waiting (the client has gone). */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.done();
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    while (this.waiting.length > 0) {
+      await new Promise<void>((r) => setImmediate(r));
+      const next = this.waiting.shift();
+      if (!next) break;
+      try {
+        await this.run(next.cmd);
+      } finally {
+        next.done();
+      }
+    }
+    this.running = false;
   }
 }

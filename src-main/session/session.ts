@@ -13,7 +13,7 @@ import type { BufferInfo, Command, HelloEvent, HostEvent, SerialPortEntry, Setup
 import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION } from '../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { EngineHandle, Unsubscribe } from '../engine/api';
-import { dropAnalysis, newClientState, safely, setHistogram, setStrip, type Attachment, type ClientState, type SessionClient } from './clients';
+import { CommandInbox, dropAnalysis, newClientState, safely, setHistogram, setStrip, type Attachment, type ClientState, type SessionClient } from './clients';
 import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
 import { SnapshotFanout } from './snapshots';
 
@@ -111,9 +111,14 @@ export class Session {
     const st = newClientState(client, this.maxHz);
     this.clients.set(client, st);
     client.send(this.hello());
+    const inbox = new CommandInbox(
+      (cmd) => this.handle(st, cmd),
+      (cmd, message) => client.send('req' in cmd && cmd.req !== undefined ? { type: 'ack', req: cmd.req, ok: false, message } : { type: 'error', message }),
+    );
     return {
-      handle: (cmd) => this.handle(st, cmd),
+      handle: (cmd) => inbox.push(cmd),
       detach: () => {
+        inbox.close();
         this.clients.delete(client);
         dropAnalysis(st);
         this.syncObservations();

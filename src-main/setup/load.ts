@@ -1,8 +1,6 @@
 // Loading a setup on the Node side: structural validation (src-shared) plus the
 // file checks — config files exist and parse, user modules exist and export
 // fkt_name — and each function's merged parameters.
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, isScalar, type Node } from 'yaml';
@@ -14,6 +12,7 @@ import { YamlSource } from '../../src-shared/setup/source';
 import type { KeyPath, Problem, Setup } from '../../src-shared/setup/types';
 import { findNode } from '../../src-shared/setup/edit';
 import { checkExport, findModule } from './modules';
+import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
 
 /** A function ready to run: where its code is and the parameters it receives. */
@@ -70,7 +69,9 @@ export async function loadSetup(path: string, options: LoadOptions = {}): Promis
         ? 'does not exist. Check the path.'
         : err.code === 'EISDIR'
           ? 'is a folder; name the setup .yaml file inside it.'
-          : `cannot be read: ${err.message}`;
+          : e instanceof SetupReadError
+            ? `${err.message}.`
+            : `cannot be read: ${err.message}`;
     file = new SetupFile(path, '', options);
     const problem: Problem = { severity: 'error', message: `The setup file ${why}`, file: options.display ?? path, line: 1, column: 1, path: '', code: 'no-file' };
     return blank(file, [problem]);
@@ -141,11 +142,12 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
     };
     let text: string;
     try {
-      if (!existsSync(abs)) return missing(`does not exist next to the setup file (looked for ${abs}). Check the name; it is relative to the setup file's folder.`);
-      if (statSync(abs).isDirectory()) return missing('is a folder; name a .yaml file.');
-      text = await readFile(abs, 'utf8');
+      text = await readTextFile(abs);
     } catch (e) {
-      return missing(`cannot be read: ${(e as Error).message}`);
+      const code = e instanceof SetupReadError ? e.code : null;
+      if (code === 'ENOENT') return missing(`does not exist next to the setup file (looked for ${abs}). Check the name; it is relative to the setup file's folder.`);
+      if (code === 'EISDIR') return missing('is a folder; name a .yaml file.');
+      return missing(code ? `${(e as Error).message}.` : `cannot be read: ${(e as Error).message}`);
     }
     const src = new YamlSource(text, shown(rel));
     problems.push(...src.syntaxProblems);

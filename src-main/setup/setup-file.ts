@@ -1,7 +1,8 @@
 // A setup file being worked on: its text, Document and typed Setup, kept in
 // step. Edits change the text in place where they can, so a saved file differs
 // from the loaded one only where something was changed.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { readTextFile } from './read-file';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Document } from 'yaml';
 import type { BuiltinSpec } from '../../src-shared/builtins/catalog';
@@ -49,7 +50,7 @@ export class SetupFile {
 
   /** Reads a setup file from disk. */
   static async open(path: string, options: SetupFileOptions = {}): Promise<SetupFile> {
-    return new SetupFile(path, await readFile(path, 'utf8'), options);
+    return new SetupFile(path, await readTextFile(path), options);
   }
 
   private parse(text: string): ParsedSetup {

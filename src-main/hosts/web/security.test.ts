@@ -60,7 +60,7 @@ describe('setup confinement', () => {
     return p;
   };
 
-  it('accepts built-ins and modules inside the setup folder', () => {
+  it('accepts built-ins and modules inside the setup folder', async () => {
     const p = write(
       'ok.yaml',
       `Functions:
@@ -68,10 +68,10 @@ describe('setup confinement', () => {
   - Fkt_2: {file_name: modules/mine, fkt_name: mine}
 `,
     );
-    expect(checkSetupConfinement(p, [served])).toEqual([]);
+    expect(await checkSetupConfinement(p, [served])).toEqual([]);
   });
 
-  it('refuses a module outside the setup folder, naming the line', () => {
+  it('refuses a module outside the setup folder, naming the line', async () => {
     const p = write(
       'escape.yaml',
       `# a comment
@@ -82,21 +82,21 @@ Functions:
       fkt_name: theirs
 `,
     );
-    const problems = checkSetupConfinement(p, [served]);
+    const problems = await checkSetupConfinement(p, [served]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ severity: 'error', line: 5, column: 18, path: 'Functions.Fkt_2.file_name' });
     expect(problems[0].message).toContain('Fkt_2 loads the module "../../outside/theirs" from outside');
   });
 
-  it('follows symlinks out of the folder', () => {
+  it('follows symlinks out of the folder', async () => {
     const p = write('link.yaml', 'Functions:\n  - Fkt_2: {file_name: modules/link.js, fkt_name: theirs}\n');
-    expect(checkSetupConfinement(p, [served])).toHaveLength(1);
+    expect(await checkSetupConfinement(p, [served])).toHaveLength(1);
   });
 
-  it('refuses a setup outside the roots', () => {
+  it('refuses a setup outside the roots', async () => {
     const p = join(outside, 'setup.yaml');
     writeFileSync(p, 'Functions: []\n');
-    const problems = checkSetupConfinement(p, [served]);
+    const problems = await checkSetupConfinement(p, [served]);
     expect(problems[0].message).toContain('only opens setups inside');
   });
 });

@@ -6,13 +6,14 @@
 // run) lie outside the setup's own folder, and never reads a file outside its
 // roots, so no problem message can quote one.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { SetupProblem } from '../../../src-shared/bridge/protocol';
-import { BUILTINS, builtinId } from '../../../src-shared/builtins/catalog';
+import { BUILTINS } from '../../../src-shared/builtins/catalog';
 import { insideRoots, isInside, realPath } from '../../session/paths';
 import type { LoadedSetup } from '../../setup/load';
+import { readTextFile } from '../../setup/read-file';
 
 /** A fresh access token (URL-safe, 192 bits). */
 export function newToken(): string {
@@ -65,7 +66,7 @@ const MODULE_EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts'];
  * (`file_name` other than `builtin:…`) inside the setup's own folder tree.
  * `text`: the setup's content when a page sent it (unsaved edits) instead of the file's.
  */
-export function checkSetupConfinement(setupPath: string, roots: string[], text?: string): SetupProblem[] {
+export async function checkSetupConfinement(setupPath: string, roots: string[], text?: string): Promise<SetupProblem[]> {
   const file = realPath(setupPath);
   const realRoots = roots.map(realPath);
   if (!realRoots.some((r) => isInside(file, r))) {
@@ -79,9 +80,9 @@ export function checkSetupConfinement(setupPath: string, roots: string[], text?:
   }
   if (text === undefined) {
     try {
-      text = readFileSync(file, 'utf8');
+      text = await readTextFile(file);
     } catch {
-      return []; // the engine reports a missing or unreadable file itself
+      return []; // the loader reports a missing, unreadable or special file itself
     }
   }
   const lines = new LineCounter();
@@ -144,7 +145,7 @@ export function checkLoadedConfinement(loaded: LoadedSetup, roots: Roots, output
   const folder = dirname(file);
   const readRoots = roots.read.map(realPath);
   for (const fn of loaded.setup.functions) {
-    const spec = fn.builtin ? BUILTINS[builtinId(fn.builtin) ?? ''] : undefined;
+    const spec = fn.builtin ? BUILTINS[fn.builtin] : undefined;
     for (const param of spec?.params ?? []) {
       if (param.path !== 'read') continue;
       const value = loaded.functions[fn.name]?.config[param.name];

@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 import { decodeEvent, encodeCommand } from '../../../src-shared/bridge/codec';
 import { SNAPSHOT_WINDOW, type Command, type HostEvent } from '../../../src-shared/bridge/protocol';
 import { FakeEngine } from '../../../test/support/fake-engine';
+import { MAX_WAITING_COMMANDS } from '../../session/clients';
 import { Session } from '../../session/session';
 import { findRendererDir, type RunningServer, startServer } from './server';
 
@@ -275,6 +276,40 @@ describe('WebSocket bridge', () => {
     live.send({ type: 'list_setups', req: 1 });
     expect(await live.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
     live.ws.close();
+  });
+
+  it('serves a second page while a first floods it with commands, and refuses a flood beyond what may wait', async () => {
+    const examplesDir = join(import.meta.dirname, '..', '..', '..', 'examples');
+    const host = new Session({ version: '1', host: 'serve', examplesDir, load: (p) => FakeEngine.load(p) });
+    const server = await startServer({ host, port: 0, rendererDir: renderer });
+    open.push(server, { close: () => host.close() });
+    const lists = (p: Page) => p.events.filter((e) => e.type === 'setup_list').length;
+    const a = await Page.connect(wsUrl(server));
+    await a.next('hello');
+    // Each list_setups reads every example: hundreds of them keep the server busy for a while.
+    const flood = MAX_WAITING_COMMANDS - 100;
+    for (let i = 0; i < flood; i++) a.send({ type: 'list_setups' });
+    await a.next('setup_list');
+    const b = await Page.connect(wsUrl(server));
+    await b.next('hello');
+    // B was greeted while A's flood was being worked through, not after it ...
+    expect(lists(a)).toBeLessThan(flood / 4);
+    // ... and B's own command is answered long before A's flood is.
+    b.send({ type: 'list_setups', req: 1 });
+    await b.next('ack', (e) => e.req === 1);
+    expect(lists(a)).toBeLessThan(flood / 2);
+    await a.next('setup_list', () => lists(a) === flood);
+    expect(a.events.filter((e) => e.type === 'error')).toEqual([]);
+
+    // More than may wait: the excess is refused at once, in words; the rest is answered.
+    const excess = 300;
+    for (let i = 0; i < MAX_WAITING_COMMANDS + excess; i++) a.send({ type: 'list_setups' });
+    await a.next('setup_list', () => lists(a) + a.events.filter((e) => e.type === 'error').length === flood + MAX_WAITING_COMMANDS + excess);
+    const refused = a.events.filter((e) => e.type === 'error');
+    expect(refused.length).toBeGreaterThanOrEqual(excess - 1);
+    expect(refused.every((e) => e.type === 'error' && e.message.startsWith('Too many commands at once'))).toBe(true);
+    a.ws.close();
+    b.ws.close();
   });
 
   it('requires the access token beyond loopback', async () => {

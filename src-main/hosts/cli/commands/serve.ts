@@ -38,8 +38,8 @@ Options:
 The window's setup editor opens the examples, edits and saves setups (.yaml
 files; the shipped examples are read-only: Save As makes a copy).
 
-Ctrl-C stops a running run gracefully (everything buffered is written) and
-exits; a second Ctrl-C aborts the run.
+Ctrl-C (or SIGTERM) stops a running run gracefully (everything buffered is
+written) and exits; a second one aborts the run and exits at once (status 3).
 `;
 
 function fail(message: string, code = 2): number {
@@ -139,6 +139,14 @@ export async function serve(argv: string[]): Promise<number> {
 
   return new Promise<number>((done) => {
     let interrupts = 0;
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      done(code);
+    };
     const shutdown = () => {
       interrupts += 1;
       if (interrupts === 1) {
@@ -149,14 +157,18 @@ export async function serve(argv: string[]): Promise<number> {
           .close()
           .catch((e) => process.stderr.write(`ringscope serve: ${(e as Error).message}\n`))
           .then(() => server.close())
-          .then(() => {
-            process.off('SIGINT', shutdown);
-            process.off('SIGTERM', shutdown);
-            done(0);
-          });
+          .then(() => finish(0));
       } else {
+        // The second signal always ends the server: the run is aborted (files closed as
+        // they are) without waiting for anything a page asked for.
         process.stderr.write('aborting the run\n');
-        void host.abort();
+        void host
+          .abort()
+          .catch(() => undefined)
+          .then(() => server.close())
+          .then(() => finish(3));
+        // Whatever still holds the process (a user module's endless top-level await) does not keep it alive.
+        setTimeout(() => process.exit(3), 5_000).unref();
       }
     };
     process.on('SIGINT', shutdown);
