@@ -129,6 +129,17 @@ function checkHistogramRequest(spec: unknown): void {
   if (fit.background !== undefined && typeof fit.background !== 'boolean') throw new BridgeDecodeError('"fit.background" must be true or false');
 }
 
+/** The `req` of a command text that failed to decode, when it has a usable one: its refusal then comes as that request's ack. */
+export function requestIdOf(text: string): number | undefined {
+  try {
+    const o: unknown = JSON.parse(text);
+    if (isObject(o) && typeof o.req === 'number' && Number.isFinite(o.req)) return o.req;
+  } catch {
+    // not JSON: no request to answer
+  }
+  return undefined;
+}
+
 /** Parses and checks a command received from a client; throws BridgeDecodeError naming what is wrong. */
 export function decodeCommand(text: string): Command {
   let o: unknown;

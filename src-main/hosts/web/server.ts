@@ -9,7 +9,7 @@ import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../src-shared/bridge/codec';
+import { BridgeDecodeError, decodeCommand, encodeEvent, requestIdOf } from '../../../src-shared/bridge/codec';
 import type { HostEvent } from '../../../src-shared/bridge/protocol';
 import type { Session } from '../../session/session';
 import { isLoopback, loopbackHostHeader, newToken, sameOrigin, tokenMatches } from './security';
@@ -87,6 +87,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // callback, the server's 'connection' event never fires.
   const alive = new WeakSet<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
+    // Node removes its own error listener from an upgrading socket: without one, a client that
+    // resets the connection after (or before) our refusal would crash the whole process.
+    socket.on('error', () => socket.destroy());
     const refusal = checkUpgrade(req, local, token, cookie);
     if (refusal) return refuse(socket, refusal);
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -194,11 +197,14 @@ function connect(ws: WebSocket, host: Session): void {
       return;
     }
     let cmd;
+    const text = data.toString();
     try {
-      cmd = decodeCommand(data.toString());
+      cmd = decodeCommand(text);
     } catch (err) {
       const message = err instanceof BridgeDecodeError ? `Bad command: ${err.message}` : String(err);
-      ws.send(JSON.stringify({ type: 'error', message }));
+      // A request is answered by its ack (the page waits for it), anything else by an error.
+      const req = requestIdOf(text);
+      ws.send(JSON.stringify(req !== undefined ? { type: 'ack', req, ok: false, message } : { type: 'error', message }));
       return;
     }
     void attachment.handle(cmd);
@@ -223,7 +229,9 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | nu
   }
   // The page needs the token (its hashed assets are the public app, served to anyone who may
   // see the page); one presented in the address is kept in a cookie, so reloads work without it.
-  if (token !== null && !pathname.startsWith('/assets/')) {
+  // Judged by the file the path leads to, so /assets/../index.html needs it too.
+  const asset = dir !== null && normalize(join(dir, pathname)).startsWith(join(resolve(dir), 'assets') + sep);
+  if (token !== null && !asset) {
     if (!presentsToken(req, url, token, cookie)) {
       return end(res, 401, 'RingScope needs its access token: open the address that "ringscope serve" printed (it ends in ?token=…).');
     }

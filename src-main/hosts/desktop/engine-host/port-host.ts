@@ -5,7 +5,7 @@
 // binary snapshot frames. Flow control is the session's snapshot window
 // (SNAPSHOT_WINDOW, acknowledged by the client): a port has no send buffer to
 // inspect, so it never reports itself congested.
-import { BridgeDecodeError, decodeCommand, encodeEvent } from '../../../../src-shared/bridge/codec';
+import { BridgeDecodeError, decodeCommand, encodeEvent, requestIdOf } from '../../../../src-shared/bridge/codec';
 import type { Session } from '../../../session/session';
 import type { PortLike } from './ports';
 
@@ -34,7 +34,9 @@ export function attachPort(host: Session, port: PortLike): () => void {
       cmd = decodeCommand(data);
     } catch (err) {
       const message = err instanceof BridgeDecodeError ? `Bad command: ${err.message}` : String(err);
-      port.post(JSON.stringify({ type: 'error', message }));
+      // A request is answered by its ack (the window waits for it), anything else by an error.
+      const req = requestIdOf(data);
+      port.post(JSON.stringify(req !== undefined ? { type: 'ack', req, ok: false, message } : { type: 'error', message }));
       return;
     }
     void attachment.handle(cmd);
