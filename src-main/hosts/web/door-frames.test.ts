@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { decodeEvent, encodeCommand } from '../../../src-shared/bridge/codec';
-import type { Command, HostEvent } from '../../../src-shared/bridge/protocol';
+import { decodeEvent } from '../../../src-shared/bridge/codec';
+import { Page } from '../../../test/support/bridge-page';
 import { FakeEngine } from '../../../test/support/fake-engine';
 import { Session } from '../../session/session';
 import { type RunningServer, startServer } from './server';
@@ -40,42 +40,11 @@ async function until(cond: () => boolean) {
   while (!cond()) await new Promise((r) => setTimeout(r, 10));
 }
 
-/** A page's WebSocket with an inbox of decoded events (as in server.test.ts). */
-class Page {
-  events: HostEvent[] = [];
-  private waiters: { pred: (e: HostEvent) => boolean; ok: (e: HostEvent) => void }[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      const ev = decodeEvent(isBinary ? data : data.toString());
-      this.events.push(ev);
-      for (const w of [...this.waiters]) {
-        if (w.pred(ev)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.ok(ev);
-        }
-      }
-    });
-  }
-  static connect(url: string) {
-    return new Promise<Page>((ok, fail) => {
-      const ws = new WebSocket(url);
-      open.push({ close: async () => ws.terminate() });
-      const page = new Page(ws);
-      ws.once('open', () => ok(page));
-      ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', fail);
-    });
-  }
-  /** Resolves with the first event (already received or coming) that matches. */
-  next<T extends HostEvent['type']>(type: T, pred: (e: Extract<HostEvent, { type: T }>) => boolean = () => true) {
-    const match = (e: HostEvent) => e.type === type && pred(e as Extract<HostEvent, { type: T }>);
-    const seen = this.events.find(match);
-    if (seen) return Promise.resolve(seen as Extract<HostEvent, { type: T }>);
-    return new Promise<Extract<HostEvent, { type: T }>>((ok) => this.waiters.push({ pred: match, ok: ok as (e: HostEvent) => void }));
-  }
-  send(cmd: Command) {
-    this.ws.send(encodeCommand(cmd));
-  }
+/** A page (test/support/bridge-page.ts) whose socket is ended after each test. */
+async function connectPage(url: string): Promise<Page> {
+  const page = await Page.connect(url);
+  open.push({ close: async () => page.ws.terminate() });
+  return page;
 }
 
 /** The answer a malformed message must get: an error naming the fault, or (carrying a req) a refusing ack. */
@@ -127,7 +96,7 @@ describe('malformed bridge messages', () => {
 
   it.each(MALFORMED)('%s: answered, and the connection stays usable', async (_name, message, reply) => {
     const server = await serve();
-    const page = await Page.connect(wsUrl(server));
+    const page = await connectPage(wsUrl(server));
     await page.next('hello');
     const from = page.events.length;
     page.ws.send(message, { binary: Buffer.isBuffer(message) });
@@ -276,7 +245,7 @@ describe('raw WebSocket frames that break the protocol', () => {
     await raw.until(() => raw.closed);
     await until(() => server.clients() === 0);
     // A fresh page is greeted and answered as if nothing had happened.
-    const page = await Page.connect(wsUrl(server));
+    const page = await connectPage(wsUrl(server));
     await page.next('hello');
     page.send({ type: 'list_setups', req: 1 });
     expect(await page.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
@@ -310,7 +279,7 @@ describe('a client that resets a refused upgrade', () => {
       // An abortive close (RST), as a crashed or hostile client leaves a connection.
       sock.resetAndDestroy();
       // A fresh page's handshake and round trip take the server well past the reset.
-      const page = await Page.connect(wsUrl(server));
+      const page = await connectPage(wsUrl(server));
       await page.next('hello');
       page.send({ type: 'list_setups', req: 1 });
       expect(await page.next('ack', (e) => e.req === 1)).toMatchObject({ ok: true });
@@ -324,7 +293,7 @@ describe('a client that resets a refused upgrade', () => {
 describe('many pages at once', () => {
   it('greets and answers 200 concurrent pages, and forgets them when they close', { timeout: 120_000 }, async () => {
     const server = await serve();
-    const pages = await Promise.all(Array.from({ length: 200 }, () => Page.connect(wsUrl(server))));
+    const pages = await Promise.all(Array.from({ length: 200 }, () => connectPage(wsUrl(server))));
     const hellos = await Promise.all(pages.map((p) => p.next('hello')));
     expect(hellos.every((h) => h.setup?.runnable)).toBe(true);
     expect(server.clients()).toBe(200);
