@@ -103,7 +103,7 @@ export async function checkSetupConfinement(setupPath: string, roots: string[], 
     if (!isMap(value)) continue;
     // A config file is read by the loader: outside the roots it is refused before anything reads it.
     const cfg = value.get('config_file', true);
-    if (isScalar(cfg) && typeof cfg.value === 'string' && cfg.value !== '' && !realRoots.some((r) => isInside(realPath(resolve(folder, cfg.value as string)), r))) {
+    if (isScalar(cfg) && typeof cfg.value === 'string' && cfg.value !== '' && !insideRoots(resolve(folder, cfg.value), realRoots)) {
       const pos = at(cfg);
       problems.push({
         severity: 'error',
@@ -150,7 +150,7 @@ export function checkLoadedConfinement(loaded: LoadedSetup, roots: Roots, output
       if (param.path !== 'read') continue;
       const value = loaded.functions[fn.name]?.config[param.name];
       if (typeof value !== 'string' || value.trim() === '') continue;
-      if (!readRoots.some((r) => isInside(realPath(resolve(folder, value)), r))) {
+      if (!insideRoots(resolve(folder, value), readRoots)) {
         problems.push({
           severity: 'error',
           message: `${fn.name} reads "${value}" (${param.name}), which lies outside the folders this server may read (${readRoots.join(', ')}). Copy it there, or start "ringscope serve" with --root naming its folder.`,
@@ -161,7 +161,7 @@ export function checkLoadedConfinement(loaded: LoadedSetup, roots: Roots, output
     }
   }
   for (const cfg of loaded.configFiles) {
-    if (!readRoots.some((r) => isInside(realPath(cfg), r))) {
+    if (!insideRoots(cfg, readRoots)) {
       problems.push({ severity: 'error', message: `The config file ${cfg} lies outside the folders this server may read (${readRoots.join(', ')}).`, file });
     }
   }

@@ -227,21 +227,21 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | nu
   } catch {
     return end(res, 400, 'Bad Request');
   }
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const file = dir === null ? null : normalize(join(dir, pathname));
   // The page needs the token (its hashed assets are the public app, served to anyone who may
   // see the page); one presented in the address is kept in a cookie, so reloads work without it.
   // Judged by the file the path leads to, so /assets/../index.html needs it too.
-  const asset = dir !== null && normalize(join(dir, pathname)).startsWith(join(resolve(dir), 'assets') + sep);
+  const asset = dir !== null && file !== null && file.startsWith(join(resolve(dir), 'assets') + sep);
   if (token !== null && !asset) {
     if (!presentsToken(req, url, token, cookie)) {
       return end(res, 401, 'RingScope needs its access token: open the address that "ringscope serve" printed (it ends in ?token=…).');
     }
     if (tokenMatches(url.searchParams.get('token'), token)) res.setHeader('Set-Cookie', `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict`);
   }
-  if (!dir) {
+  if (!dir || !file) {
     return end(res, 503, 'The RingScope page is not built. Run "npm run build" in the RingScope folder, then reload.');
   }
-  if (pathname.endsWith('/')) pathname += 'index.html';
-  const file = normalize(join(dir, pathname));
   if (!file.startsWith(resolve(dir) + sep)) return end(res, 403, 'Forbidden');
   let body: Buffer;
   try {
@@ -254,7 +254,7 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | nu
   res.setHeader('Content-Type', contentTypeOf(file));
   res.setHeader('Content-Length', body.length);
   // Hashed asset names may be cached; the page itself never (a rebuild must show).
-  res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  res.setHeader('Cache-Control', asset ? 'public, max-age=31536000, immutable' : 'no-cache');
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
