@@ -2,13 +2,20 @@
 // itself) works through: typed-array views on one SharedArrayBuffer and the
 // few protocols more than one role needs (release, wake-ups, counting).
 //
-// Sequence numbers are 32-bit and wrap; they are always compared as
-// `(a - b) | 0`, and a slot is `seq & mask` with a power-of-two slot count, so
-// wrap-around at 2^32 is invisible. Every cursor stays within `capacity` of
-// the claim cursor, which status() turns into a 63-bit count (see HALF).
-import { CTRL, DTYPE_ARRAY, SLOT, type RingBufferLayout, type RingBufferOffsets, type TypedArray } from './layout';
+// Sequence numbers are W-bit two's-complement integers kept sign-extended in
+// Int32 words (W = 32; tests build buffers with a small W so that natural
+// histories cross the wrap in milliseconds through this very arithmetic). Every
+// sum and difference goes through wrap()/diff(), and a slot is `seq & mask`
+// with a power-of-two slot count (at most 2^(W-3)). Comparisons are sound while
+// the values compared lie within 2^(W-1) of each other, which holds because
+// every cursor stays within `capacity` of the claim cursor and every mark
+// (release marks, "published for" words, stamps) is rewritten on every lap, so
+// it is at most one lap old. status() turns the claim cursor into a 63-bit
+// count (see HALF).
+import { COUNTER, CTRL, DTYPE_ARRAY, SLOT, type RingBufferLayout, type RingBufferOffsets, type TypedArray } from './layout';
 
-const TWO_31 = 2 ** 31;
+/** Narrowest sequence width a (test) buffer may use. */
+export const MIN_SEQ_BITS = 8;
 
 interface WaitAsyncResult {
   async: boolean;
@@ -21,7 +28,8 @@ const waitAsyncImpl: WaitAsync | undefined = (Atomics as unknown as { waitAsync?
 export class Core {
   readonly ctrl: Int32Array;
   readonly rel: Int32Array[];
-  readonly dead: BigInt64Array;
+  /** The 64-bit counters (COUNTER). */
+  readonly counters: BigInt64Array;
   /** Whole-buffer views for slot headers (indices are byte offsets / 4 and / 8). */
   readonly i32: Int32Array;
   readonly f64: Float64Array;
@@ -31,6 +39,10 @@ export class Core {
   /** Internal groups: the declared ones, or one auto-released group when none is declared. */
   readonly groupCount: number;
   readonly autoRelease: boolean;
+  /** 32 − W: wrap(x) keeps the low W bits of x, sign-extended. */
+  readonly sh: number;
+  /** 2^(W−1): the claim count per flip of the sequence's top bit (CTRL.HALF). */
+  readonly halfSpan: number;
   private readonly pubBase: number;
   private readonly stride: number;
 
@@ -39,10 +51,13 @@ export class Core {
     readonly layout: RingBufferLayout,
     readonly off: RingBufferOffsets,
     readonly spin: number,
+    readonly seqBits = 32,
   ) {
+    this.sh = 32 - seqBits;
+    this.halfSpan = 2 ** (seqBits - 1);
     this.ctrl = new Int32Array(sab, 0, off.controlWords);
     this.rel = off.released.map((o) => new Int32Array(sab, o, off.physicalSlots));
-    this.dead = new BigInt64Array(sab, off.deadtimeSum, 1);
+    this.counters = new BigInt64Array(sab, off.counters, COUNTER.SKIPPED + off.released.length);
     this.i32 = new Int32Array(sab, 0, sab.byteLength >> 2);
     this.f64 = new Float64Array(sab, 0, Math.floor(sab.byteLength / 8));
     this.mask = off.physicalSlots - 1;
@@ -52,6 +67,16 @@ export class Core {
     this.autoRelease = layout.groups.length === 0;
     this.pubBase = (off.slots + SLOT.PUB) >> 2;
     this.stride = off.slotBytes >> 2;
+  }
+
+  /** x as a W-bit sequence (sign-extended): the sequence after s is wrap(s + 1). */
+  wrap(x: number): number {
+    return (x << this.sh) >> this.sh;
+  }
+
+  /** a − b between two sequences, in [−2^(W−1), 2^(W−1)). */
+  diff(a: number, b: number): number {
+    return ((a - b) << this.sh) >> this.sh;
   }
 
   /** Index in i32 of the "published for sequence" word of seq's slot. */
@@ -72,7 +97,7 @@ export class Core {
     return out;
   }
 
-  /** Index in ctrl of one of group g's words (CTRL.CURSOR, CTRL.RELEASED, CTRL.SKIPPED). */
+  /** Index in ctrl of one of group g's words (CTRL.CURSOR, CTRL.RELEASED). */
   groupIndex(g: number, word: number): number {
     return CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + word;
   }
@@ -83,24 +108,36 @@ export class Core {
     let min = Atomics.load(ctrl, CTRL.GROUP_BASE + CTRL.RELEASED);
     for (let g = 1; g < this.groupCount; g++) {
       const r = Atomics.load(ctrl, CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED);
-      if (((r - min) | 0) < 0) min = r;
+      if (this.diff(r, min) < 0) min = r;
     }
     return min;
   }
 
-  /** Marks sequences [s, s+n) released by group g, in any order; advances the group's released-up-to cursor over every contiguous release. */
+  /**
+   * Marks sequences [s, s+n) released by group g, in any order; advances the group's
+   * released-up-to cursor over every contiguous release.
+   *
+   * Every release writes its per-slot marks, so a slot's mark is the last sequence released in
+   * it: at most one lap (physicalSlots) old, never a value the cursor can reach again within 2^W
+   * sequences. (Marks left unwritten on the in-order path matched again near 2^W − 2·slots.)
+   */
   release(g: number, s: number, n: number): void {
     const ctrl = this.ctrl;
     const ru = CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED;
-    const e = (s + n) | 0;
+    const rel = this.rel[g];
+    const mask = this.mask;
+    // Plain stores: nobody waits for these (the cursor CAS below publishes them to every later
+    // sweep, which reads the cursor first); they only retire the previous lap's marks.
+    for (let k = 0; k < n; k++) rel[(s + k) & mask] = this.wrap(s + k);
+    const e = this.wrap(s + n);
     // In-order release (the common case) moves the cursor directly; later
     // events that were released out of order by a group mate are swept next.
     if (Atomics.compareExchange(ctrl, ru, s, e) === s) {
       this.sweep(g, ru, e);
     } else {
-      const rel = this.rel[g];
-      const mask = this.mask;
-      for (let k = 0; k < n; k++) Atomics.store(rel, (s + k) & mask, (s + k) | 0);
+      // Out of order: the marks must be seen by the group mate whose release reaches them
+      // (its sweep loads them after its cursor CAS, ours loads the cursor after these stores).
+      for (let k = 0; k < n; k++) Atomics.store(rel, (s + k) & mask, this.wrap(s + k));
       this.sweep(g, ru, Atomics.load(ctrl, ru));
     }
     if (Atomics.load(ctrl, CTRL.W_SLEEP) !== 0) this.wakeWriters();
@@ -112,9 +149,9 @@ export class Core {
     const cap = this.cap;
     for (;;) {
       let k = 0;
-      while (k < cap && Atomics.load(rel, (u + k) & mask) === ((u + k) | 0)) k++;
+      while (k < cap && Atomics.load(rel, (u + k) & mask) === this.wrap(u + k)) k++;
       if (k === 0) return;
-      const v = (u + k) | 0;
+      const v = this.wrap(u + k);
       const prev = Atomics.compareExchange(this.ctrl, ru, u, v);
       // Someone else moved the cursor: continue from where they left it.
       u = prev === u ? v : prev;
@@ -151,13 +188,13 @@ export class Core {
   tombstone(s: number, n: number): void {
     const mask = this.mask;
     for (let k = 0; k < n; k++) {
-      const seq = (s + k) | 0;
+      const seq = this.wrap(s + k);
       const b = this.slotByte(seq & mask) >> 2;
       this.i32[b + (SLOT.FLAGS >> 2)] = 1;
       this.i32[b + (SLOT.HEAD >> 2)] = seq;
     }
-    for (let k = n - 1; k >= 0; k--) Atomics.store(this.i32, this.pub(s + k), (s + k) | 0);
-    Atomics.add(this.ctrl, CTRL.TOMBSTONES, n);
+    for (let k = n - 1; k >= 0; k--) Atomics.store(this.i32, this.pub(s + k), this.wrap(s + k));
+    Atomics.add(this.counters, COUNTER.TOMBSTONES, BigInt(n));
     if (this.autoRelease) {
       this.release(0, s, n);
       return;
@@ -165,9 +202,9 @@ export class Core {
     // Take and release them for every group whose readers have not reached
     // them: after end() those readers may already have finished.
     for (let g = 0; g < this.groupCount; g++) {
-      if (Atomics.compareExchange(this.ctrl, this.groupIndex(g, CTRL.CURSOR), s, (s + n) | 0) === s) {
+      if (Atomics.compareExchange(this.ctrl, this.groupIndex(g, CTRL.CURSOR), s, this.wrap(s + n)) === s) {
         this.release(g, s, n);
-        Atomics.add(this.ctrl, this.groupIndex(g, CTRL.SKIPPED), n);
+        Atomics.add(this.counters, COUNTER.SKIPPED + g, BigInt(n));
       }
     }
     this.wakeReaders();
@@ -178,20 +215,21 @@ export class Core {
     return this.i32[(this.slotByte(seq & this.mask) + SLOT.FLAGS) >> 2] !== 0;
   }
 
-  /** The claim cursor as a 63-bit count, plus its raw 32-bit value. */
+  /** The claim cursor as a 63-bit count, plus its raw W-bit value. */
   claimCount(): { raw: number; count: number } {
     // HALF is bumped right after the CAS that flips CLAIM's top bit; read it
     // first, so a mismatch of parity can only mean an increment is pending.
+    // (c is sign-extended, so bit 31 is the sequence's top bit.)
     let h = Atomics.load(this.ctrl, CTRL.HALF);
     const c = Atomics.load(this.ctrl, CTRL.CLAIM);
     if ((h & 1) !== c >>> 31) h++;
-    return { raw: c, count: h * TWO_31 + (c & 0x7fffffff) };
+    return { raw: c, count: h * this.halfSpan + (c & (this.halfSpan - 1)) };
   }
 
-  /** Converts a 32-bit sequence near the claim cursor into a 63-bit count. */
+  /** Converts a sequence near the claim cursor into a 63-bit count. */
   seqCount(seq: number): number {
     const { raw, count } = this.claimCount();
-    return count - ((raw - seq) | 0);
+    return count - this.diff(raw, seq);
   }
 }
 

@@ -89,8 +89,8 @@ export interface RingBufferOffsets {
   physicalSlots: number;
   /** Int32 words of the control block at byte 0. */
   controlWords: number;
-  /** Byte offset of the 64-bit deadtime sum. */
-  deadtimeSum: number;
+  /** Byte offset of the 64-bit counters (see COUNTER). */
+  counters: number;
   /** Byte offset of each group's per-slot "released sequence" array, in group order. */
   released: number[];
   /** Byte offset of slot 0; slot i starts at slots + i × slotBytes. */
@@ -130,17 +130,24 @@ export const CTRL = {
   STATE: 48,
   /** Times the top bit of CLAIM flipped: CLAIM as a 63-bit count for status. */
   HALF: 49,
-  /** Claimed sequences given back without data (cancel, or claims that raced pause/end). */
-  TOMBSTONES: 52,
   MAGIC: 53,
   /** Open writer handles (a lone writer can skip clock readings it provably does not need). */
   WRITERS: 54,
-  /** Per group g: the group's take cursor and its released-up-to cursor (+ skipped tombstones). */
+  /** Per group g: the group's take cursor and its released-up-to cursor. */
   GROUP_BASE: 64,
   GROUP_STRIDE: 32,
   CURSOR: 0,
   RELEASED: 16,
-  SKIPPED: 17,
+} as const;
+
+/** Indices of the BigInt64 counters (64-bit, so no count wraps however long a run lasts). */
+export const COUNTER = {
+  /** Sum of the deadtime field of committed events, in nanoseconds. */
+  DEAD: 0,
+  /** Claimed sequences given back without data (cancel, or claims that raced pause/end). */
+  TOMBSTONES: 1,
+  /** Per group g at SKIPPED + g: tombstones the group passed over. */
+  SKIPPED: 2,
 } as const;
 
 export const STATE_PAUSED = 1;
@@ -202,8 +209,8 @@ export function computeOffsets(layout: RingBufferLayout): RingBufferOffsets {
   const groups = Math.max(1, layout.groups.length); // a buffer without groups keeps one internal auto-released group
   const controlWords = CTRL.GROUP_BASE + groups * CTRL.GROUP_STRIDE;
   let at = align(controlWords * 4, LINE);
-  const deadtimeSum = at;
-  at += LINE;
+  const counters = at;
+  at = align(at + (COUNTER.SKIPPED + groups) * 8, LINE);
   const released: number[] = [];
   for (let g = 0; g < groups; g++) {
     released.push(at);
@@ -219,5 +226,5 @@ export function computeOffsets(layout: RingBufferLayout): RingBufferOffsets {
   });
   const tailStamp = inSlot;
   const slotBytes = align(tailStamp + 8, LINE);
-  return { capacity, physicalSlots, controlWords, deadtimeSum, released, slots, slotBytes, tailStamp, fields, totalBytes: slots + physicalSlots * slotBytes };
+  return { capacity, physicalSlots, controlWords, counters, released, slots, slotBytes, tailStamp, fields, totalBytes: slots + physicalSlots * slotBytes };
 }

@@ -5,7 +5,7 @@
 // passed it.
 import { blockAsync, blockSync, remaining, type Core } from './core';
 import { ViewCache, type EventView, type SlotView } from './event-view';
-import { CTRL, STATE_ABORTED, STATE_ENDED } from './layout';
+import { COUNTER, CTRL, STATE_ABORTED, STATE_ENDED } from './layout';
 
 const BLOCK = 0;
 const CLOSED = -1;
@@ -67,7 +67,7 @@ export class Reader {
     this.held = 0;
     this.core.release(this.group, this.heldStart, n);
     if (this.skipped > 0) {
-      Atomics.add(this.core.ctrl, this.core.groupIndex(this.group, CTRL.SKIPPED), this.skipped);
+      Atomics.add(this.core.counters, COUNTER.SKIPPED + this.group, BigInt(this.skipped));
       this.skipped = 0;
     }
   }
@@ -88,7 +88,7 @@ export class Reader {
     b.length = 0;
     const core = this.core;
     for (let k = 0; k < n; k++) {
-      const seq = (this.heldStart + k) | 0;
+      const seq = core.wrap(this.heldStart + k);
       if (this.skipped === 0 || !core.isTombstone(seq)) b.push(this.views.at(seq));
     }
     return b;
@@ -146,12 +146,12 @@ export class Reader {
       const r = ctrl[this.cursor];
       if (Atomics.load(i32, core.pub(r)) === r) {
         let n = 1;
-        while (n < max && Atomics.load(i32, core.pub(r + n)) === ((r + n) | 0)) n++;
-        if (Atomics.compareExchange(ctrl, this.cursor, r, (r + n) | 0) !== r) continue;
+        while (n < max && Atomics.load(i32, core.pub(r + n)) === core.wrap(r + n)) n++;
+        if (Atomics.compareExchange(ctrl, this.cursor, r, core.wrap(r + n)) !== r) continue;
         this.heldStart = r;
         this.held = n;
         let real = n;
-        for (let k = 0; k < n; k++) if (core.isTombstone((r + k) | 0)) real--;
+        for (let k = 0; k < n; k++) if (core.isTombstone(core.wrap(r + k))) real--;
         if (real === n) return n;
         this.skipped = n - real;
         if (real > 0) return n;
@@ -164,9 +164,15 @@ export class Reader {
       if (spins-- > 0) continue;
       const w = Atomics.load(ctrl, CTRL.R_WAKE);
       Atomics.store(ctrl, CTRL.R_SLEEP, 1);
-      // Re-check after raising the flag: a publish that happened before it was raised is seen here.
+      // Re-check everything that lets next() return after raising the flag: whatever happened
+      // before it was raised is seen here, whatever happens after it wakes us. That includes the
+      // end of the stream being reached without a publish: the last claim cancelled (tombstone),
+      // or the last event taken by a group mate, after end().
       const r2 = Atomics.load(ctrl, this.cursor);
-      if (Atomics.load(i32, core.pub(r2)) === r2 || Atomics.load(ctrl, CTRL.STATE) !== st) continue;
+      if (Atomics.load(i32, core.pub(r2)) === r2) continue;
+      const st2 = Atomics.load(ctrl, CTRL.STATE);
+      if (st2 !== st) continue;
+      if ((st2 & STATE_ENDED) !== 0 && Atomics.load(ctrl, CTRL.CLAIM) === r2) continue;
       this.waitValue = w;
       return BLOCK;
     }

@@ -1,7 +1,7 @@
 // The buffer itself: allocation, the structured-clonable descriptor that
 // carries it to other threads, handle factories, run control and status.
-import { Core } from './core';
-import { CTRL, LIMITS, MAGIC, SLOT, RingBufferLayoutError, STATE_ABORTED, STATE_ENDED, STATE_PAUSED, computeOffsets, validateLayout, type RingBufferLayout, type RingBufferOffsets } from './layout';
+import { Core, MIN_SEQ_BITS } from './core';
+import { COUNTER, CTRL, LIMITS, MAGIC, SLOT, RingBufferLayoutError, STATE_ABORTED, STATE_ENDED, STATE_PAUSED, computeOffsets, validateLayout, type RingBufferLayout, type RingBufferOffsets } from './layout';
 import { Observer, type ObserverOptions } from './observer';
 import { Reader } from './reader';
 import { Writer, type WriterOptions } from './writer';
@@ -15,6 +15,8 @@ export interface RingBufferDescriptor {
   readonly offsets: RingBufferOffsets;
   /** Re-checks of the condition before a blocked handle sleeps (0 = sleep at once). */
   readonly spin: number;
+  /** Width of sequence numbers: 32, or less in test builds (see RingBufferOptions.testOnlySeqBits). */
+  readonly seqBits: number;
 }
 
 export interface RingBufferOptions {
@@ -26,8 +28,13 @@ export interface RingBufferOptions {
    * long spins (≥ 512) cost throughput in (b).
    */
   spin?: number;
-  /** TEST ONLY: start the sequence at this count (e.g. just below 2^32) to exercise wrap-around; counts in status() start there too. */
-  testOnlyFirstSeq?: number;
+  /**
+   * TEST ONLY: sequence numbers W bits wide instead of 32 (8 ≤ W ≤ 32, and slots ≤ 2^(W−3) after
+   * rounding up to a power of two). Every sequence operation goes through the same wrap/diff
+   * arithmetic for any W, so a natural history crossing 2^(W−1) and 2^W sequences in a test
+   * exercises exactly what a long run does at 2^31 and 2^32.
+   */
+  testOnlySeqBits?: number;
 }
 
 /** A buffer's counters, cheap to read from any thread. */
@@ -51,6 +58,13 @@ export interface RingBufferStatus {
 
 const DEFAULT_SPIN = 100;
 
+function checkSeqBits(name: string, bits: unknown, physicalSlots: number): void {
+  if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < MIN_SEQ_BITS || bits > 32) {
+    throw new RingBufferLayoutError(`ring buffer "${name}": sequence width must be an integer from ${MIN_SEQ_BITS} to 32 bits, got ${String(bits)}`);
+  }
+  if (physicalSlots > 2 ** (bits - 3)) throw new RingBufferLayoutError(`ring buffer "${name}": ${physicalSlots} slots need sequences of at least ${Math.log2(physicalSlots) + 3} bits, got ${bits}`);
+}
+
 /** A multiple-in multiple-out ring buffer of events in shared memory. */
 export class RingBuffer {
   readonly descriptor: RingBufferDescriptor;
@@ -60,7 +74,7 @@ export class RingBuffer {
   private constructor(descriptor: RingBufferDescriptor) {
     this.descriptor = descriptor;
     this.layout = descriptor.layout;
-    this.core = new Core(descriptor.buffer, descriptor.layout, descriptor.offsets, descriptor.spin);
+    this.core = new Core(descriptor.buffer, descriptor.layout, descriptor.offsets, descriptor.spin, descriptor.seqBits);
   }
 
   /** Validates the layout and allocates a new buffer (throws RingBufferLayoutError naming the problem). */
@@ -76,29 +90,24 @@ export class RingBuffer {
     const offsets = computeOffsets(copy);
     const spin = options.spin ?? DEFAULT_SPIN;
     if (!Number.isInteger(spin) || spin < 0 || spin > 1_000_000) throw new RingBufferLayoutError(`ring buffer "${copy.name}": spin must be an integer from 0 to 1000000, got ${spin}`);
-    const first = options.testOnlyFirstSeq ?? 0;
-    if (!Number.isSafeInteger(first) || first < 0) throw new RingBufferLayoutError(`ring buffer "${copy.name}": testOnlyFirstSeq must be a non-negative safe integer`);
+    const seqBits = options.testOnlySeqBits ?? 32;
+    checkSeqBits(copy.name, seqBits, offsets.physicalSlots);
     const buffer = new SharedArrayBuffer(offsets.totalBytes);
     const ctrl = new Int32Array(buffer, 0, offsets.controlWords);
     ctrl[CTRL.MAGIC] = MAGIC;
-    const s0 = first | 0;
-    ctrl[CTRL.CLAIM] = s0;
-    ctrl[CTRL.HALF] = Math.floor(first / 2 ** 31);
-    for (let g = 0; g < offsets.released.length; g++) {
-      ctrl[CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.CURSOR] = s0;
-      ctrl[CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED] = s0;
-    }
-    // Initial "published"/"released" marks: two laps before the sequence each
-    // slot will hold first, so they match no sequence near the start.
+    // Sequences, cursors and HALF start at 0 (the control block is zeroed). Initial
+    // "published"/"released" marks: two laps before the sequence each slot will hold first, so
+    // they match no sequence of the first laps; every lap overwrites them.
     const P = offsets.physicalSlots;
-    const initial = (i: number) => (s0 + ((i - s0) & (P - 1)) - 2 * P) | 0;
+    const sh = 32 - seqBits;
+    const initial = (i: number) => ((i - 2 * P) << sh) >> sh;
     const i32 = new Int32Array(buffer);
     for (let i = 0; i < P; i++) i32[(offsets.slots + i * offsets.slotBytes + SLOT.PUB) >> 2] = initial(i);
     for (const o of offsets.released) {
       const rel = new Int32Array(buffer, o, P);
       for (let i = 0; i < P; i++) rel[i] = initial(i);
     }
-    return new RingBuffer({ kind: 'ringscope.ringbuffer', version: 1, buffer, layout: copy, offsets, spin });
+    return new RingBuffer({ kind: 'ringscope.ringbuffer', version: 1, buffer, layout: copy, offsets, spin, seqBits });
   }
 
   /** Opens a buffer from its descriptor, in any thread. */
@@ -111,6 +120,7 @@ export class RingBuffer {
     if (JSON.stringify(offsets) !== JSON.stringify(d.offsets) || d.buffer.byteLength !== offsets.totalBytes) {
       throw new RingBufferLayoutError(`ring buffer "${d.layout.name}": descriptor offsets do not match its layout (made by another version?)`);
     }
+    checkSeqBits(d.layout.name, d.seqBits, offsets.physicalSlots);
     if (new Int32Array(d.buffer, 0, offsets.controlWords)[CTRL.MAGIC] !== MAGIC) throw new RingBufferLayoutError(`ring buffer "${d.layout.name}": shared memory is not a ring buffer`);
     return new RingBuffer(d);
   }
@@ -167,19 +177,25 @@ export class RingBuffer {
     const groups = this.layout.groups;
     const ru: number[] = [];
     for (let g = 0; g < core.groupCount; g++) ru.push(Atomics.load(ctrl, core.groupIndex(g, CTRL.RELEASED)));
-    const skipped = ru.map((_, g) => Atomics.load(ctrl, core.groupIndex(g, CTRL.SKIPPED)) >>> 0);
+    const skipped = ru.map((_, g) => Number(Atomics.load(core.counters, COUNTER.SKIPPED + g)));
     const { raw: c, count } = core.claimCount();
     let min = ru[0];
-    for (const r of ru) if (((r - min) | 0) < 0) min = r;
+    for (const r of ru) if (core.diff(r, min) < 0) min = r;
+    // Claimed but not yet published, among the (at most capacity) sequences not released by all
+    // groups; bounded even if the counters read here are inconsistent.
+    const span = Math.max(0, Math.min(core.cap, core.diff(c, min)));
     let unpublished = 0;
-    for (let x = min; x !== c; x = (x + 1) | 0) if (Atomics.load(core.i32, core.pub(x)) !== x) unpublished++;
-    const tombstones = Atomics.load(ctrl, CTRL.TOMBSTONES) >>> 0;
+    for (let k = 0; k < span; k++) {
+      const x = core.wrap(min + k);
+      if (Atomics.load(core.i32, core.pub(x)) !== x) unpublished++;
+    }
+    const tombstones = Number(Atomics.load(core.counters, COUNTER.TOMBSTONES));
     const written = Math.max(0, count - unpublished - tombstones);
     const released: Record<string, number> = {};
-    groups.forEach((name, g) => (released[name] = Math.max(0, count - ((c - ru[g]) | 0) - skipped[g])));
-    const filled = Math.max(0, Math.min(core.cap, (c - min) | 0));
+    groups.forEach((name, g) => (released[name] = Math.max(0, count - core.diff(c, ru[g]) - skipped[g])));
+    const filled = span;
     const st = Atomics.load(ctrl, CTRL.STATE);
-    const deadSum = Number(Atomics.load(core.dead, 0)) / 1e9;
+    const deadSum = Number(Atomics.load(core.counters, COUNTER.DEAD)) / 1e9;
     return {
       written,
       released,

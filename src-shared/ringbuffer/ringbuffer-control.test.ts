@@ -1,6 +1,6 @@
 // Single-thread behaviour of the ring buffer, continued from ringbuffer.test.ts:
-// control, status, deadtime, observer, sequence wrap-around. The same code
-// under real threads is in the *.solo.test.ts files.
+// control, status, deadtime, observer (wrap-around: wrap.test.ts). The same
+// code under real threads is in the *.solo.test.ts files.
 import { describe, expect, it } from 'vitest';
 import { base, ev, mk, write } from '../../test/support/ringbuffer/buffers';
 import { checkPattern, fillPattern } from '../../test/support/ringbuffer/pattern';
@@ -204,52 +204,5 @@ describe('observer', () => {
     expect(rb.observer().latest()!.counter).toBe(1);
     w.commit();
     expect(rb.observer().latest()!.counter).toBe(2);
-  });
-});
-
-describe('sequence wrap-around', () => {
-  it.each([2 ** 31 - 20, 2 ** 32 - 20, 2 ** 33 - 7])('keeps order, counts and content across 32-bit wrap (starting at %i)', (first) => {
-    const rb = mk({ slots: 8, groups: ['a', 'b'] }, { testOnlyFirstSeq: first });
-    const w = rb.writer();
-    const a1 = rb.reader('a');
-    const a2 = rb.reader('a');
-    const b = rb.reader('b');
-    const o = rb.observer();
-    let next = 0;
-    const got = { a: [] as number[], b: [] as number[] };
-    for (let round = 0; round < 20; round++) {
-      const batch = w.acquireBatch(1 + (round % 5), 0);
-      if (typeof batch !== 'object' || batch === null) throw new Error(String(batch));
-      for (const e of batch) {
-        e.counter = next;
-        fillPattern(e.fields, next++);
-      }
-      w.commit();
-      expect(o.latest()!.seq).toBe(first + next - 1);
-      // Group a: two readers releasing in reverse order; group b: batches.
-      const x = a1.next(0);
-      const y = a2.next(0);
-      for (const e of [x, y]) if (typeof e === 'object' && e !== null) got.a.push(e.counter);
-      a2.release();
-      a1.release();
-      const bb = b.nextBatch(3, 0);
-      if (typeof bb === 'object' && bb !== null) for (const e of bb) got.b.push(e.counter);
-      b.release();
-      for (const r of [a1, a2]) {
-        let e;
-        while (typeof (e = r.next(0)) === 'object' && e !== null) got.a.push(e.counter);
-      }
-    }
-    let e;
-    while (typeof (e = b.next(0)) === 'object' && e !== null) got.b.push(e.counter);
-    b.release();
-    const all = Array.from({ length: next }, (_, i) => i);
-    expect(got.a).toEqual(all);
-    expect(got.b).toEqual(all);
-    const st = rb.status();
-    expect(st.written - first).toBe(next);
-    expect(st.released.a - first).toBe(next);
-    expect(st.released.b - first).toBe(next);
-    expect(st.filled).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
 // and publishes them with one atomic store per commit.
 import { blockAsync, blockSync, remaining, type Core } from './core';
 import { ViewCache, type EventView, type SlotView } from './event-view';
-import { CTRL, SLOT, STATE_ABORTED, STATE_ENDED, STATE_PAUSED } from './layout';
+import { COUNTER, CTRL, SLOT, STATE_ABORTED, STATE_ENDED, STATE_PAUSED } from './layout';
 
 /** How a writer fills the deadtime field. */
 export type DeadtimeMode = 'measure' | 'keep';
@@ -20,6 +20,8 @@ export interface WriterOptions {
 
 const BLOCK = 0;
 const CLOSED = -1;
+/** preparePause(): no longer paused, go on claiming. */
+const GO = 1;
 const FULL = 1;
 const PAUSE = 2;
 
@@ -27,7 +29,9 @@ const PAUSE = 2;
 export class Writer {
   private heldStart = 0;
   private held = 0;
+  /** The slowest group's released cursor as last read; a lower bound, valid while HALF equals cachedHalf. */
   private cachedMin: number;
+  private cachedHalf: number;
   private done = false;
   private closed = false;
   private readonly views: ViewCache;
@@ -59,6 +63,7 @@ export class Writer {
     this.measure = options.deadtime !== 'keep';
     this.views = new ViewCache(core);
     Atomics.add(core.ctrl, CTRL.WRITERS, 1);
+    this.cachedHalf = Atomics.load(core.ctrl, CTRL.HALF);
     this.cachedMin = core.minReleased();
     this.lastCommit = performance.now();
   }
@@ -121,7 +126,7 @@ export class Writer {
       }
     }
     for (let k = 0; k < n; k++) {
-      const seq = (s + k) | 0;
+      const seq = core.wrap(s + k);
       const b = core.slotByte(seq & mask);
       i32[(b + SLOT.FLAGS) >> 2] = 0;
       i32[(b + core.off.tailStamp) >> 2] = seq;
@@ -135,13 +140,13 @@ export class Writer {
         deadSum += f64[fi + (SLOT.DEADTIME >> 3)];
       }
     }
-    // Later sequences are published with plain stores, the first one last with
-    // an atomic store: a reader starts at the first, so it sees them all.
-    for (let k = n - 1; k > 0; k--) i32[core.pub(s + k)] = (s + k) | 0;
-    Atomics.store(i32, core.pub(s), s);
+    // Every sequence is published with an atomic store (the last first, the first last): an
+    // observer may pick any of them, and only an atomic store orders the slot's data before it
+    // for that observer's atomic load (the JS memory model; x86 would not need it, ARM64 does).
+    for (let k = n - 1; k >= 0; k--) Atomics.store(i32, core.pub(s + k), core.wrap(s + k));
     this.held = 0;
     if (Atomics.load(core.ctrl, CTRL.R_SLEEP) !== 0) core.wakeReaders();
-    if (deadSum > 0) Atomics.add(core.dead, 0, BigInt(Math.round(deadSum * 1e9)));
+    if (deadSum > 0) Atomics.add(core.counters, COUNTER.DEAD, BigInt(Math.round(deadSum * 1e9)));
     if (core.autoRelease) core.release(0, s, n);
   }
 
@@ -167,7 +172,7 @@ export class Writer {
   private fillBatch(n: number): readonly EventView[] {
     const b = this.batch;
     b.length = n;
-    for (let k = 0; k < n; k++) b[k] = this.views.at((this.heldStart + k) | 0);
+    for (let k = 0; k < n; k++) b[k] = this.views.at(this.core.wrap(this.heldStart + k));
     return b;
   }
 
@@ -227,22 +232,30 @@ export class Writer {
     if (this.wasPaused || ctrl[CTRL.STATE] !== 0) {
       const st = Atomics.load(ctrl, CTRL.STATE);
       if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
-      if ((st & STATE_PAUSED) !== 0 && this.preparePause()) return BLOCK;
+      if ((st & STATE_PAUSED) !== 0) {
+        const p = this.preparePause();
+        if (p !== GO) return p;
+      }
       this.wasPaused = false;
     }
     for (;;) {
       // A plain read: a stale value only makes the CAS below fail and retry.
       const c = ctrl[CTRL.CLAIM];
-      let free = cap - ((c - this.cachedMin) | 0);
-      if (free < max) {
-        this.cachedMin = core.minReleased();
-        free = cap - ((c - this.cachedMin) | 0);
+      let free = cap - core.diff(c, this.cachedMin);
+      // The cache is a lower bound of the released cursors while it is less than 2^(W−1) behind
+      // the claim cursor. A writer idle while others claimed 2^(W−1) or more sees free > cap
+      // (the difference wrapped), or HALF moved on (2^W or more: the difference wrapped all the
+      // way round and looks plausible): read the cursors again in both cases.
+      if (free < max || free > cap || ctrl[CTRL.HALF] !== this.cachedHalf) {
+        this.refreshMin();
+        free = cap - core.diff(c, this.cachedMin);
       }
       if (free <= 0) {
         const st = Atomics.load(ctrl, CTRL.STATE);
         if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
         if ((st & STATE_PAUSED) !== 0) {
-          if (this.preparePause()) return BLOCK;
+          const p = this.preparePause();
+          if (p !== GO) return p;
           continue;
         }
         this.startWait();
@@ -264,15 +277,17 @@ export class Writer {
         return BLOCK;
       }
       const n = free < max ? free : max;
-      const next = (c + n) | 0;
+      const next = core.wrap(c + n);
       if (Atomics.compareExchange(ctrl, CTRL.CLAIM, c, next) !== c) continue;
+      // Sign-extended values: the top bit of the W-bit sequence is the sign.
       if ((c ^ next) < 0) Atomics.add(ctrl, CTRL.HALF, 1);
       const st = Atomics.load(ctrl, CTRL.STATE);
       if (st !== 0) {
         // Raced pause/end/abort: give the claim back so readers never wait on it.
         core.tombstone(c, n);
         if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
-        if (this.preparePause()) return BLOCK;
+        const p = this.preparePause();
+        if (p !== GO) return p;
         continue;
       }
       this.heldStart = c;
@@ -281,24 +296,35 @@ export class Writer {
     }
   }
 
-  private hasFree(): boolean {
+  private refreshMin(): void {
+    // HALF first: if it moves on while the cursors are read, the next attempt reads them again.
+    this.cachedHalf = Atomics.load(this.core.ctrl, CTRL.HALF);
     this.cachedMin = this.core.minReleased();
-    return this.core.cap - ((Atomics.load(this.core.ctrl, CTRL.CLAIM) - this.cachedMin) | 0) > 0;
+  }
+
+  private hasFree(): boolean {
+    this.refreshMin();
+    return this.core.cap - this.core.diff(Atomics.load(this.core.ctrl, CTRL.CLAIM), this.cachedMin) > 0;
   }
 
   private startWait(): void {
     if (this.measure && this.waitStart < 0) this.waitStart = performance.now();
   }
 
-  /** Prepares a wait for resume(); false if the buffer is no longer paused. */
-  private preparePause(): boolean {
+  /**
+   * Prepares a wait for resume(): BLOCK; CLOSED if the buffer has ended or was aborted meanwhile
+   * (their wake-up may already be counted in the wake value read here); GO if no longer paused.
+   */
+  private preparePause(): number {
     const ctrl = this.core.ctrl;
     const w = Atomics.load(ctrl, CTRL.W_WAKE);
-    if ((Atomics.load(ctrl, CTRL.STATE) & STATE_PAUSED) === 0) return false;
+    const st = Atomics.load(ctrl, CTRL.STATE);
+    if ((st & (STATE_ENDED | STATE_ABORTED)) !== 0) return CLOSED;
+    if ((st & STATE_PAUSED) === 0) return GO;
     this.wasPaused = true;
     this.why = PAUSE;
     this.waitValue = w;
-    return true;
+    return BLOCK;
   }
 
   /** Books the time this call waited (full vs paused) toward the next commit's deadtime. */
@@ -320,7 +346,7 @@ export class Writer {
     const i32 = core.i32;
     const f64 = core.f64;
     for (let k = 0; k < n; k++) {
-      const seq = (this.heldStart + k) | 0;
+      const seq = core.wrap(this.heldStart + k);
       const b = core.slotByte(seq & core.mask);
       // Head stamp first: an observer copying the slot from here on sees it change.
       i32[(b + SLOT.HEAD) >> 2] = seq;

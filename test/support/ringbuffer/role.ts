@@ -38,8 +38,6 @@ export type Job =
       jitter?: boolean;
       /** Int32 SAB [flag, lastReleasedSeq (32-bit), outOfOrderCount]: forces and counts out-of-order releases in the group. */
       order?: SharedArrayBuffer;
-      /** The buffer's first sequence number (default 0); the reader holding it waits for a group mate to release first. */
-      firstSeq?: number;
       /** Counts an event whose counter is not above the previous one as bad (one writer, one reader). */
       ordered?: boolean;
       /** Re-checks the content of held events right before releasing them. */
@@ -188,7 +186,7 @@ async function reader(job: Extract<Job, { role: 'reader' }>): Promise<RoleResult
     }
     held = { first: evs[0].seq, last: evs[evs.length - 1].seq };
     if (order && batches++ === 0) {
-      if (held.first === (job.firstSeq ?? 0)) {
+      if (held.first === 0) {
         // Holder: keep seq 0 until a group mate has released later events.
         while (Atomics.load(order, 0) === 0) Atomics.wait(order, 0, 0, 1000);
       } else {
