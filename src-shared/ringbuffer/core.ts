@@ -126,8 +126,9 @@ export class Core {
     const ru = CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED;
     const rel = this.rel[g];
     const mask = this.mask;
-    // Plain stores: nobody waits for these (the cursor CAS below publishes them to every later
-    // sweep, which reads the cursor first); they only retire the previous lap's marks.
+    // Plain stores, before the cursor moves: until they are made the cursor cannot pass s, so
+    // no later lap can have written these slots' marks yet. On the in-order path nobody waits
+    // for them (they only retire the previous lap's marks).
     for (let k = 0; k < n; k++) rel[(s + k) & mask] = this.wrap(s + k);
     const e = this.wrap(s + n);
     // In-order release (the common case) moves the cursor directly; later
@@ -135,9 +136,16 @@ export class Core {
     if (Atomics.compareExchange(ctrl, ru, s, e) === s) {
       this.sweep(g, ru, e);
     } else {
-      // Out of order: the marks must be seen by the group mate whose release reaches them
-      // (its sweep loads them after its cursor CAS, ours loads the cursor after these stores).
-      for (let k = 0; k < n; k++) Atomics.store(rel, (s + k) & mask, this.wrap(s + k));
+      // Out of order: the marks must be seen by the group mate whose release reaches them (its
+      // sweep loads them after its cursor CAS; ours loads the cursor after these). A sequentially
+      // consistent write of each mark is needed for that, but not a store: a group mate's sweep
+      // may already have passed these marks, and a later lap may have reused the slots and
+      // written newer marks, which a store would overwrite with old ones (the cursor would stop
+      // there for good). A compare-exchange of the mark with itself writes only our own value.
+      for (let k = 0; k < n; k++) {
+        const v = this.wrap(s + k);
+        Atomics.compareExchange(rel, (s + k) & mask, v, v);
+      }
       this.sweep(g, ru, Atomics.load(ctrl, ru));
     }
     if (Atomics.load(ctrl, CTRL.W_SLEEP) !== 0) this.wakeWriters();
