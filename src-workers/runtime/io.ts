@@ -5,9 +5,9 @@ import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { RingBuffer, type EventView, type Observer, type Reader, type RingBufferLayout, type Writer } from '../../src-shared/ringbuffer';
 import { RUN_CONTROL, STAT, type ParamMessage, type WorkerInit, type WorkerMessage } from './protocol';
 import { fileNameProblem } from '../../src-shared/builtins/catalog';
+import { fillOutput, type FieldValues } from './field-values';
 
-/** Field values a filter writes: a number for the first value of a field, or an array for all of them. */
-export type FieldValues = Record<string, number | bigint | ArrayLike<number> | ArrayLike<bigint>>;
+export type { FieldValues } from './field-values';
 /** Returned by a filter: reject (null/false), forward the input (true), or one entry per writer: values, true (a copy of the input) or null (skip). */
 export type FilterResult = null | false | true | (FieldValues | true | null | undefined)[];
 
@@ -212,34 +212,22 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     }
   };
 
+  /** Gives back whatever the writers hold: a function that threw after an acquire leaks no slot. */
+  const cancelHeld = () => {
+    for (const w of Object.values(writers)) w.cancel();
+  };
+
   const writeOut = (w: Writer, input: EventView, values: FieldValues | true): boolean => {
     const out = acquire(w);
     if (!out) return false;
     out.counter = input.counter;
     out.timestamp = input.timestamp;
     out.deadtime = input.deadtime;
-    if (values === true) {
-      for (const [k, dst] of Object.entries(out.fields)) {
-        const src = input.fields[k];
-        if (src) (dst as { set(a: ArrayLike<unknown>): void }).set(src as ArrayLike<unknown>);
-        else dst.fill(0 as never);
-      }
-    } else {
-      for (const k of Object.keys(values)) {
-        if (!(k in out.fields)) {
-          w.cancel();
-          throw new Error(`the filter returned field "${k}", which the output buffer does not have (its fields: ${Object.keys(out.fields).join(', ')})`);
-        }
-      }
-      for (const [k, dst] of Object.entries(out.fields)) {
-        const v = values[k] as unknown;
-        const big = dst instanceof BigInt64Array || dst instanceof BigUint64Array;
-        if (v === undefined || v === null) dst.fill(0 as never);
-        else if (typeof v === 'number' || typeof v === 'bigint') {
-          dst.fill(0 as never);
-          (dst as unknown as (number | bigint)[])[0] = big ? BigInt(Math.trunc(Number(v))) : Number(v);
-        } else (dst as { set(a: ArrayLike<unknown>): void }).set(v as ArrayLike<unknown>);
-      }
+    try {
+      fillOutput(out, input, values, config.missing_fields === 'zero');
+    } catch (e) {
+      w.cancel();
+      throw e;
     }
     w.commit();
     stats[outIndex.get(w)!]++;
@@ -289,7 +277,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
           const res = fill(ev);
           r = isPromise<boolean | void>(res) ? await res : res;
         } catch (e) {
-          w.cancel();
+          cancelHeld();
           if (onError(e, { counter: c })) continue;
           return;
         }
@@ -325,6 +313,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
             });
           }
         } catch (e) {
+          cancelHeld();
           if (onError(e, ev)) continue;
           return;
         }
@@ -409,8 +398,10 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
       post({ type: 'extra', values });
     },
 
+    /** Runs on every path out of the function (worker.ts): held slots go back, every handle closes. */
     close() {
       clearInterval(signalTimer);
+      for (const w of Object.values(writers)) w.close();
       for (const r of Object.values(readers)) r.close();
       init.params.close();
     },

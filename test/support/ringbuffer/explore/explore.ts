@@ -21,6 +21,8 @@ export interface Scenario {
   name: string;
   layout: RingBufferLayout;
   options?: RingBufferOptions;
+  /** Pause the buffer before the threads start (so a writer's first acquire already waits). */
+  paused?: boolean;
   roles: Role[];
 }
 
@@ -116,6 +118,7 @@ export class Explorer {
     if (sc.roles.length > this.threads) throw new Error(`scenario ${sc.name} needs ${sc.roles.length} threads`);
     const n = sc.roles.length;
     const rb = RingBuffer.create(sc.layout, { spin: 0, ...sc.options });
+    if (sc.paused) rb.pause();
     for (let t = 0; t < n; t++) {
       Atomics.store(this.sync, t * STRIDE + W.ABORT, 0);
       Atomics.store(this.sync, t * STRIDE + W.STATE, ST_RUNNING);
