@@ -20,6 +20,12 @@ export interface Instance {
   exited: boolean;
   extra: Record<string, number | string>;
   statsOffset: number;
+  /** Two Int32 words per RB_assign entry: what the instance's reader or writer holds (Reader/Writer `track`). */
+  track: Int32Array;
+  /** Set when the engine itself terminated the thread (abort, a thread that outlived its function). */
+  terminated: boolean;
+  /** Set once the thread's death (crash, exit before its function returned) was recorded as an error. */
+  crashed: boolean;
 }
 
 export interface Run {
@@ -34,6 +40,12 @@ export interface Run {
   /** When running began, the time spent paused, and the runtime timer. */
   clock: RunClock;
   endReason: EndReason | null;
+  /** The error that stopped the run (run.json's `error`), in words naming the function. */
+  error: string | null;
+  /** Status ticks so far: run.json is rewritten every RUN_FILE_EVERY_S of them. */
+  ticks: number;
+  /** Set once a rewrite of run.json failed (warned once). */
+  runFileProblem: string | null;
   errors: Map<string, FunctionError[]>;
   exports: Set<string>;
   ended: Set<string>;
@@ -146,6 +158,9 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
     runevents: o.runevents,
     runtime: o.runtime,
     endReason: null,
+    error: null,
+    ticks: 0,
+    runFileProblem: null,
     errors: new Map(),
     exports: new Set(),
     ended: new Set(),
@@ -162,6 +177,7 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
 /** Starts instance `index` of a function in its own worker thread (the engine listens to it); `counter` is shared by the function's instances. */
 export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, index: number, counter: SharedArrayBuffer, statsOffset: number, entry: WorkerEntry): Instance {
   const channel = new MessageChannel();
+  const track = new Int32Array(new SharedArrayBuffer(Math.max(1, fn.assign.length) * 8));
   const init: WorkerInit = {
     name: fn.name,
     fkt_name: fn.fkt_name,
@@ -178,6 +194,7 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     runevents: isSource(fn) ? run.runevents : 0,
     stats: run.stats.buffer as SharedArrayBuffer,
     statsOffset,
+    track: track.buffer as SharedArrayBuffer,
     runDirectory: run.dir,
     setupDirectory: dirname(plan.setupPath),
     params: channel.port2,
@@ -187,7 +204,30 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     transferList: [channel.port2],
     name: `${fn.name}#${index}`,
   });
-  return { fn, index, worker, params: channel.port1, state: 'starting', ready: false, done: false, exited: false, extra: {}, statsOffset };
+  return { fn, index, worker, params: channel.port1, state: 'starting', ready: false, done: false, exited: false, extra: {}, statsOffset, track, terminated: false, crashed: false };
+}
+
+/** Ends an instance's thread from outside (it is not an error of the function). */
+export function terminateInstance(inst: Instance): void {
+  if (inst.exited) return;
+  inst.terminated = true;
+  void inst.worker.terminate();
+}
+
+/**
+ * After an instance's thread has gone: gives back what its readers and writers still held, so the
+ * other threads never wait on it. Events it had taken and not finished count as its failed events.
+ */
+export function reclaimInstance(run: Run, inst: Instance): number {
+  let lost = 0;
+  inst.fn.assign.forEach((a, k) => {
+    const track = inst.track.subarray(2 * k, 2 * k + 2);
+    const rb = run.buffers.get(a.buffer)!;
+    if (a.mode === 'read') lost += rb.reclaimReader(inst.fn.name, track);
+    else if (a.mode === 'write') rb.reclaimWriter(track);
+  });
+  if (lost > 0) run.stats[inst.statsOffset + STAT.FAILED] += lost;
+  return lost;
 }
 
 /** Ends a buffer for its readers, once. */

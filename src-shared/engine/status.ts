@@ -4,8 +4,8 @@
 /** Run states; transitions: idle → starting → running ⇄ paused → stopping → ended | failed. */
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'ended' | 'failed';
 
-/** Why a run ended (run.json's end_reason). */
-export type EndReason = 'runevents' | 'runtime' | 'stop' | 'source_ended' | 'error' | 'abort';
+/** Why a run ended (run.json's end_reason); 'killed': the process died mid-run and `ringscope recover` completed run.json. */
+export type EndReason = 'runevents' | 'runtime' | 'stop' | 'source_ended' | 'error' | 'abort' | 'killed';
 
 /** One ring buffer's health, as of one status report. */
 export interface BufferStatus {
@@ -71,10 +71,14 @@ export interface StatusReport {
 
 /** run.json: the reconciled summary of a finished run. */
 export interface RunSummary {
+  /** 'ended' once the run ended (run.json of a running run says 'running': see RunProgress). */
+  state: 'ended';
   setup: string;
   started: string;
   ended: string;
   end_reason: EndReason;
+  /** For end_reason 'error': the error that stopped the run (function, file and cause); otherwise null. */
+  error: string | null;
   run_directory: string;
   runevents: number;
   runtime: number;
@@ -93,3 +97,13 @@ export interface RunSummary {
   >;
   exports: string[];
 }
+
+/** run.json while a run goes: written at the start and rewritten (atomically) every few seconds with the counts so far. */
+export type RunProgress = Omit<RunSummary, 'state' | 'ended' | 'end_reason' | 'error'> & {
+  state: 'running';
+  ended: null;
+  end_reason: null;
+  error: null;
+  /** When this file was written (ISO time). */
+  updated: string;
+};

@@ -10,7 +10,7 @@
 // output bytes go to the file as they come. close() writes the footer, so every
 // path that stops a run must await close() for the file to be valid.
 import { closeSync, writeSync } from 'node:fs';
-import { createExportFile } from './export-file';
+import { createExportFile, writeError } from './export-file';
 import type * as ParquetWasm from 'parquet-wasm';
 import { loadParquetWasm, type ParquetWasmModule } from './parquet-wasm';
 import * as arrow from 'apache-arrow';
@@ -177,7 +177,10 @@ export class ParquetWriter {
         }
       })
       .catch((e: unknown) => {
-        this.failure = new Error(`writing the Parquet file ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+        // A file-system error (a full disk, a removed folder) names its cause; anything else is the encoder's.
+        this.failure = (e as NodeJS.ErrnoException)?.code
+          ? writeError('Parquet', path, e)
+          : new Error(`writing the Parquet file ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
         this.notify();
       });
   }

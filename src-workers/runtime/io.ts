@@ -106,10 +106,12 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     let rb = buffers.get(a.buffer);
     if (!rb) buffers.set(a.buffer, (rb = RingBuffer.open(a.descriptor)));
     layouts[a.buffer] = a.descriptor.layout;
-    if (a.mode === 'read') readers[a.buffer] = rb.reader(init.group);
+    // What this thread holds is mirrored in shared memory: should the thread die, the engine gives it back.
+    const track = new Int32Array(init.track, i * 8, 2);
+    if (a.mode === 'read') readers[a.buffer] = rb.reader(init.group, { track });
     else if (a.mode === 'observe') observers[a.buffer] = rb.observer();
     else {
-      const w = rb.writer({ deadtime: isSource ? 'measure' : 'keep' });
+      const w = rb.writer({ deadtime: isSource ? 'measure' : 'keep', track });
       writers[a.buffer] = w;
       outIndex.set(w, STAT.OUT0 + i);
     }
@@ -158,9 +160,13 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     error: (message: string) => post({ type: 'log', level: 'error', message }),
   });
 
+  let lastError: string | null = null;
   /** Reports a function error; returns true when the loop should go on (skip_event). */
   const onError = (e: unknown, ev: { counter: number } | null): boolean => {
     const { message, stack } = describe(e);
+    // A sink's final flush repeats the write error that stopped it: report it once.
+    if (ev === null && message === lastError) return false;
+    lastError = message;
     post({ type: 'error', counter: ev ? ev.counter : null, message, stack, policy: init.on_error });
     if (init.on_error === 'skip_event') {
       stats[STAT.FAILED]++;

@@ -47,6 +47,8 @@ export interface WorkerInit {
   runevents: number;
   stats: SharedArrayBuffer;
   statsOffset: number;
+  /** Int32Array of two words per assign entry: the held range of that reader or writer (see Reader/Writer `track`). */
+  track: SharedArrayBuffer;
   runDirectory: string;
   /** The setup file's folder: relative paths in parameters start here. */
   setupDirectory: string;
