@@ -14,6 +14,7 @@ import { createRunDirectory, snapshotSetup } from './run-directory';
 import { giveReserveUp, RUN_FILE_EVERY_S, setReserveAside, writeRunFile } from './run-file';
 import { collectStatus, idleStatus, runProgress, runSummary } from './status-report';
 import { threadDeath, notStoppedMessage } from './thread-health';
+import { fileErrorCause } from '../../src-workers/formats/export-file';
 import { workerEntry } from './worker-entry';
 
 /** Milliseconds a stopping source may take to notice the stop before its buffer is ended for it. */
@@ -120,7 +121,7 @@ export class Engine implements EngineHandle {
     } catch (e) {
       this.setState('failed');
       this.setState('idle');
-      throw new Error(`cannot create the run directory in ${outputDirectory}: ${(e as Error).message}`);
+      throw new Error(`cannot create the run directory in ${outputDirectory}: ${fileErrorCause(e)}`);
     }
 
     this.analysis.choose(options.histograms);

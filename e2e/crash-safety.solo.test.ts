@@ -1,0 +1,180 @@
+// Nothing recorded is lost (issue 17): the real CLI in a child process, stopped by signals, by a
+// full or read-only disk, by a function that exits its thread or never stops; files read back by
+// an independent reader (DuckDB), counts checked against run.json.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunProgress, RunSummary } from '../src-shared/engine/status';
+import { startRun } from '../test/support/cli-run';
+import { mountTmpfs, type Tmpfs } from '../test/support/tmpfs';
+
+const out = mkdtempSync(join(tmpdir(), 'ringscope-crash-'));
+let db: DuckDBConnection;
+
+beforeAll(async () => {
+  db = await (await DuckDBInstance.create(':memory:')).connect();
+});
+afterAll(() => {
+  db?.disconnectSync?.();
+  rmSync(out, { recursive: true, force: true });
+});
+
+function runFile(dir: string): RunSummary | RunProgress {
+  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunSummary | RunProgress;
+}
+
+function ended(dir: string): RunSummary {
+  const r = runFile(dir);
+  expect(r.state).toBe('ended');
+  return r as RunSummary;
+}
+
+/** Rows of a CSV export as DuckDB reads it (strict: a torn last line is an error). */
+async function csvRows(path: string): Promise<number> {
+  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_csv('${path}', header = true, strict_mode = true)`)).getRowObjectsJS();
+  return Number(rows[0]!.n as bigint);
+}
+
+function expectReconciled(s: RunSummary): void {
+  for (const [name, b] of Object.entries(s.buffers)) for (const [g, n] of Object.entries(b.released)) expect(n, `${name} released by ${g}`).toBe(b.written);
+}
+
+/** Resolves once run.json says `running` with events counted and was rewritten since `after`. */
+async function progressed(dir: string, after: string | null): Promise<RunProgress> {
+  for (;;) {
+    const r = existsSync(join(dir, 'run.json')) ? runFile(dir) : null;
+    if (r?.state === 'running' && r.updated !== after && r.buffers.RB_1!.written > 0) return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+describe('signals stop a run like the first Ctrl-C', () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal}: everything buffered is written, run.json reconciles, exit 0`, async () => {
+      const run = startRun(['test/fixtures/engine/paced.yaml', '--output', out]);
+      const dir = await run.started;
+      await run.flowing();
+      run.child.kill(signal);
+      const { code, stderr } = await run.exited;
+      expect(stderr).toContain(`stopping (${signal}): writing what is buffered`);
+      expect(code).toBe(0);
+      const s = ended(dir);
+      expect(s.end_reason).toBe('stop');
+      expectReconciled(s);
+      const seen = JSON.parse(readFileSync(join(dir, 'Fkt_2_RB_1.json'), 'utf8'));
+      expect(seen.values).toHaveLength(s.buffers.RB_1!.written);
+    });
+  }
+
+  it('a SIGTERM delivered twice at once (as `timeout` sends it) is one graceful stop', async () => {
+    const run = startRun(['test/fixtures/engine/csv.yaml', '--output', out]);
+    const dir = await run.started;
+    await run.flowing();
+    run.child.kill('SIGTERM');
+    run.child.kill('SIGTERM');
+    const { code, stderr } = await run.exited;
+    expect(stderr).not.toContain('aborting');
+    expect(code).toBe(0);
+    const s = ended(dir);
+    expect(s.end_reason).toBe('stop');
+    expectReconciled(s);
+    expect(await csvRows(join(dir, 'values.csv'))).toBe(s.buffers.RB_1!.written);
+  });
+});
+
+describe('run.json while a run goes', () => {
+  it('exists from the start (state running) and is rewritten with the counts so far', async () => {
+    const run = startRun(['test/fixtures/engine/csv.yaml', '--output', out]);
+    const dir = await run.started;
+    const first = runFile(dir);
+    expect(first.state).toBe('running');
+    expect(first.end_reason).toBeNull();
+    const later = await progressed(dir, (first as RunProgress).updated);
+    expect(later.buffers.RB_1!.written).toBeGreaterThan(0);
+    // What run.json says so far is already in the CSV (flushed at least every second) or still on its way.
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+    const s = ended(dir);
+    expect(s.buffers.RB_1!.written).toBeGreaterThanOrEqual(later.buffers.RB_1!.written);
+    expect(await csvRows(join(dir, 'values.csv'))).toBe(s.buffers.RB_1!.written);
+    expect(existsSync(join(dir, 'run.json.tmp'))).toBe(false);
+  });
+});
+
+describe('a function whose thread dies or never stops', () => {
+  it('process.exit(7) in a filter thread: a function error naming it and the code, the run ends and reconciles, exit 1', async () => {
+    const run = startRun(['test/fixtures/engine/exiting.yaml', '--output', out]);
+    const dir = await run.started;
+    const { code, stderr } = await run.exited;
+    expect(stderr).toMatch(/error in Fkt_2 \(exiting_filter\) #[01]: its thread exited with code 7/);
+    expect(code).toBe(1);
+    const s = ended(dir);
+    expect(s.end_reason).toBe('error');
+    expect(s.error).toMatch(/^Fkt_2 \(exiting_filter\) #[01]: its thread exited with code 7/);
+    expect(s.functions.Fkt_2!.state).toBe('failed');
+    expectReconciled(s);
+    // Every event the filters took was forwarded or is counted as failed (the one the dead thread held).
+    expect(s.functions.Fkt_2!.events_in).toBe(s.buffers.RB_1!.written);
+    expect(s.functions.Fkt_2!.events_out.RB_2! + s.functions.Fkt_2!.failed_events).toBe(s.functions.Fkt_2!.events_in);
+    expect(s.functions.Fkt_2!.failed_events).toBeGreaterThanOrEqual(1);
+    expect(await csvRows(join(dir, 'values.csv'))).toBe(s.buffers.RB_2!.written);
+  });
+
+  it('a filter in an endless loop: named after the grace period (not the source), the second signal aborts', async () => {
+    const run = startRun(['test/fixtures/engine/endless.yaml', '--output', out]);
+    const dir = await run.started;
+    await run.flowing();
+    run.child.kill('SIGTERM');
+    const [warning] = await run.printed(/not stopped within \d+ s: [^\n]*\n/);
+    expect(warning).toMatch(/not stopped within \d+ s: Fkt_2 \(endless_filter, thread 1\) — still busy in its function/);
+    expect(warning).not.toMatch(/: Fkt_1|a source of/);
+    run.child.kill('SIGINT');
+    const { code, stderr } = await run.exited;
+    expect(stderr).toContain('aborting');
+    expect(code).toBe(3);
+    const s = ended(dir);
+    expect(s.end_reason).toBe('abort');
+    // Aborted: what was in flight is reported as not released, honestly; the CSV holds what its sink released.
+    expect(s.buffers.RB_2!.released.Fkt_3).toBe(s.buffers.RB_2!.written);
+    expect(await csvRows(join(dir, 'values.csv'))).toBe(s.buffers.RB_2!.written);
+  });
+});
+
+describe('a full or read-only disk', () => {
+  const small = mountTmpfs('5m');
+  const skip = 'skip' in small ? small.skip : null;
+  afterAll(() => (small as Tmpfs).unmount?.());
+
+  it.skipIf(skip !== null)(`a full disk (5 MB tmpfs) stops the muon example cleanly: file and cause named, run.json error, exit 1${skip ? ` — skipped: ${skip}` : ''}`, async () => {
+    const fs = small as Tmpfs;
+    const run = startRun(['examples/muon/setup.yaml', '--output', fs.dir]);
+    const dir = await run.started;
+    const { code, stderr } = await run.exited;
+    expect(stderr).toMatch(/cannot write the (CSV|Parquet) file \S+\/(decay_times\.csv|accepted_waveforms\.parquet|pulse_parameters\.parquet): the disk is full \(ENOSPC\)/);
+    expect(stderr).not.toMatch(/Uncaught|\n\s+at /);
+    expect(code).toBe(1);
+    const s = ended(dir);
+    expect(s.end_reason).toBe('error');
+    expect(s.error).toMatch(/the disk is full \(ENOSPC\)/);
+    expectReconciled(s);
+    // The CSV written before the disk filled is whole lines, every one an event of RB_3.
+    const rows = await csvRows(join(dir, 'decay_times.csv'));
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThanOrEqual(s.buffers.RB_3!.written);
+  }, 120_000);
+
+  it.skipIf(skip !== null)(`a read-only output folder: a clear error naming it, nothing started, exit 1${skip ? ` — skipped: ${skip}` : ''}`, async () => {
+    const ro = mountTmpfs('1m') as Tmpfs;
+    try {
+      ro.readOnly();
+      const run = startRun(['test/fixtures/engine/csv.yaml', '--output', ro.dir]);
+      const { code, stderr } = await run.exited;
+      expect(stderr).toContain(`cannot create the run directory in ${ro.dir}: the file system is read-only (EROFS)`);
+      expect(code).toBe(1);
+    } finally {
+      ro.unmount();
+    }
+  });
+});
