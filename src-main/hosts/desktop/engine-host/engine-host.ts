@@ -131,7 +131,8 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
       } catch {
         // main is gone; the run is stopped all the same
       }
-      void (h ? h.close() : Promise.resolve()).catch(() => undefined).finally(() => exit(0));
+      // A second signal may come while this stop drains: then the host exits as aborted.
+      void (h ? h.close() : Promise.resolve()).catch(() => undefined).finally(() => exit(signals > 1 ? 3 : 0));
     } else {
       void (h ? h.abort() : Promise.resolve()).catch(() => undefined).finally(() => exit(3));
     }
