@@ -54,6 +54,7 @@ const commands: Record<CommandType, Command> = {
   pause: { type: 'pause', req: 3 },
   resume: { type: 'resume' },
   stop: { type: 'stop', req: 4 },
+  abort: { type: 'abort', req: 5 },
   set_param: { type: 'set_param', req: 5, function: 'Fkt_1', name: 'sleeptime', value: { nested: [1, 'two'] } },
   subscribe: { type: 'subscribe', req: 6, buffer: 'RB_2', hz: 30 },
   snapshot_ack: { type: 'snapshot_ack', count: 2 },

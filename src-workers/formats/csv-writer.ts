@@ -7,7 +7,7 @@
 // the file is synced to the disk once a second. A write that fails (a full disk,
 // a removed folder) is cut back to the last whole line and every later call
 // throws the same error, naming the file and the cause.
-import { closeSync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, ftruncateSync, writeSync } from 'node:fs';
 import { createExportFile, writeError } from './export-file';
 import type { DType, TypedArray } from '../../src-shared/ringbuffer/layout';
 
@@ -206,10 +206,7 @@ export class CsvWriter {
     try {
       while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
       this.size += buf.length;
-      if (now - this.lastSync >= 1000) {
-        this.lastSync = now;
-        fdatasyncSync(this.fd);
-      }
+      if (now - this.lastSync >= 1000) this.sync(now);
     } catch (e) {
       this.failure = writeError('CSV', this.path, e);
       // A part of a line may have reached the file: cut back to the last whole line.
@@ -222,6 +219,21 @@ export class CsvWriter {
       }
       throw this.failure;
     }
+  }
+
+  /**
+   * Syncs the file to the disk in the background (the thread pool): a synchronous sync here waited
+   * for the file system's journal, which on ext4 also writes other files' data (the Parquet
+   * waveforms), and stalled the sink for tens of milliseconds. A sink busy in a synchronous loop
+   * sees the outcome only when its thread's event loop turns: a failure (a delayed "disk full")
+   * becomes the error of the next call after that.
+   */
+  private sync(now: number): void {
+    if (this.fd === null) return;
+    this.lastSync = now;
+    fdatasync(this.fd, (e) => {
+      if (e && this.fd !== null && !this.failure) this.failure = writeError('CSV', this.path, e);
+    });
   }
 
   /** Flushes and closes the file; calling it again does nothing (after a failed write it only closes the file). */

@@ -47,6 +47,11 @@ describe('RunControl', () => {
     await m.emit(running(4));
     await m.click('Stop');
     expect(m.bridge.of('stop')).toHaveLength(1);
+    // While the run stops (a function may not stop), the button aborts.
+    await m.emit({ type: 'status', seq: 5, status: status({ state: 'stopping' }) });
+    expect(m.button('Abort').disabled).toBe(false);
+    await m.click('Abort');
+    expect(m.bridge.of('abort')).toHaveLength(1);
   });
 
   it('shows the summary of the finished run', async () => {
