@@ -165,6 +165,21 @@ describe('a full or read-only disk', () => {
     expect(rows).toBeLessThanOrEqual(s.buffers.RB_3!.written);
   }, 120_000);
 
+  it.skipIf(skip !== null)(`the status line warns when the output disk will be full within five minutes${skip ? ` — skipped: ${skip}` : ''}`, async () => {
+    const tiny = mountTmpfs('1m') as Tmpfs;
+    try {
+      const run = startRun(['test/fixtures/engine/csv.yaml', '--output', tiny.dir]);
+      const dir = await run.started;
+      const [line] = await run.printed(/\[running [^\n]*warning: the output disk is full in about [^\n]*\n/);
+      expect(line).toMatch(/full in about \d+ (s|min) at this rate \([\d.]+ kB free, [\d.]+ (B|kB)\/s\)/);
+      run.child.kill('SIGINT');
+      expect((await run.exited).code).toBe(0);
+      expect(await csvRows(join(dir, 'values.csv'))).toBe(ended(dir).buffers.RB_1!.written);
+    } finally {
+      tiny.unmount();
+    }
+  });
+
   it.skipIf(skip !== null)(`a read-only output folder: a clear error naming it, nothing started, exit 1${skip ? ` — skipped: ${skip}` : ''}`, async () => {
     const ro = mountTmpfs('1m') as Tmpfs;
     try {

@@ -404,8 +404,14 @@ export class Engine implements EngineHandle {
   }
 
   private onTick(): void {
-    this.publishStatus();
     const run = this.run;
+    if (run) {
+      run.diskStatus = run.disk.sample();
+      const warning = run.diskStatus?.warning ?? null;
+      if (warning && !run.diskWarned) this.log('warn', 'engine', warning);
+      run.diskWarned = warning !== null;
+    }
+    this.publishStatus();
     if (run && ++run.ticks % RUN_FILE_EVERY_S === 0) this.writeProgress(run);
   }
 

@@ -4,7 +4,8 @@
 import { dirname } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RingBuffer, type RingBufferLayout } from '../../src-shared/ringbuffer';
-import type { EndReason, FunctionError, FunctionState, RunSummary } from '../../src-shared/engine/status';
+import type { DiskStatus, EndReason, FunctionError, FunctionState, RunSummary } from '../../src-shared/engine/status';
+import { DiskWatch } from './disk-watch';
 import { RUN_CONTROL, STAT, type WorkerInit } from '../../src-workers/runtime/protocol';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
 import type { WorkerEntry } from './worker-entry';
@@ -46,6 +47,10 @@ export interface Run {
   ticks: number;
   /** Set once a rewrite of run.json failed (warned once). */
   runFileProblem: string | null;
+  /** Free space on the output disk, sampled every status tick; warned about once. */
+  disk: DiskWatch;
+  diskStatus: DiskStatus | null;
+  diskWarned: boolean;
   errors: Map<string, FunctionError[]>;
   exports: Set<string>;
   ended: Set<string>;
@@ -161,6 +166,9 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
     error: null,
     ticks: 0,
     runFileProblem: null,
+    disk: new DiskWatch(o.dir),
+    diskStatus: null,
+    diskWarned: false,
     errors: new Map(),
     exports: new Set(),
     ended: new Set(),

@@ -54,7 +54,7 @@ export function collectStatus(plan: RunPlan, run: Run, state: RunState): StatusR
   const source_events = functions
     .filter((f) => isSource(plan.functions.find((p) => p.name === f.name)!))
     .reduce((n, f) => n + f.instances.reduce((m, i) => m + Object.values(i.events_out).reduce((a, b) => a + b, 0), 0), 0);
-  return { state, elapsed: (now - run.clock.startedAt) / 1000, source_events, buffers, functions, run_directory: run.dir };
+  return { state, elapsed: (now - run.clock.startedAt) / 1000, source_events, buffers, functions, run_directory: run.dir, disk: run.diskStatus };
 }
 
 /** run.json's content, from the run's final status; `ended` is now; `error`: what stopped the run for end_reason 'error'. */

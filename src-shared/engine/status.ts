@@ -67,6 +67,20 @@ export interface StatusReport {
   buffers: BufferStatus[];
   functions: FunctionStatus[];
   run_directory: string | null;
+  /** Free space on the output disk while a run goes, and how long it lasts at the current rate. */
+  disk?: DiskStatus | null;
+}
+
+/** Free space on the disk a run writes to. */
+export interface DiskStatus {
+  /** Bytes free (for this user). */
+  free: number;
+  /** Bytes per second the disk's free space shrinks by (over the last few seconds; 0 when it does not). */
+  rate: number;
+  /** Seconds until the disk is full at that rate (null when it does not fill). */
+  seconds_left: number | null;
+  /** Set when the disk is full in less than about five minutes: the warning to show. */
+  warning: string | null;
 }
 
 /** run.json: the reconciled summary of a finished run. */

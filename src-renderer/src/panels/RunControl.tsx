@@ -130,6 +130,11 @@ export function RunControl() {
         </p>
       )}
       {!edited && !runnable && <p className="hint">Start is disabled: the setup has errors (see Problems).</p>}
+      {active && status?.disk?.warning && (
+        <p className="field-error disk-warning" data-testid="disk-warning" role="alert">
+          Warning: {status.disk.warning}.
+        </p>
+      )}
       {active && status?.run_directory && (
         <p className="run-dir">
           Writing to <code data-testid="run-directory">{status.run_directory}</code>

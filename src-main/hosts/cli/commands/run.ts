@@ -47,7 +47,8 @@ function nonNegative(name: string, v: string | undefined): number | undefined | 
 export function statusLine(s: StatusReport): string {
   const parts = s.buffers.map((b) => `${b.name} ${b.rate.toFixed(0)} Hz ${b.written} ev fill ${b.filled}/${b.slots} dead ${(b.deadtime * 100).toFixed(1)}%`);
   const failed = s.functions.flatMap((f) => f.instances.filter((i) => i.state === 'failed').map(() => f.name));
-  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}`;
+  const disk = s.disk?.warning ? ` | warning: ${s.disk.warning}` : '';
+  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}${disk}`;
 }
 
 function summaryText(r: RunSummary): string {
