@@ -312,6 +312,7 @@ export class Engine implements EngineHandle {
         break;
       case 'export':
         run.exports.add(m.path);
+        run.exportSources.set(m.path, { function: inst.fn.name, buffer: m.buffer });
         break;
       case 'extra':
         Object.assign(inst.extra, m.values);

@@ -53,6 +53,8 @@ export interface Run {
   diskWarned: boolean;
   errors: Map<string, FunctionError[]>;
   exports: Set<string>;
+  /** Which function wrote each export, from which buffer (run.json's export_sources, for `ringscope recover`). */
+  exportSources: Map<string, { function: string; buffer: string }>;
   ended: Set<string>;
   statusTimer: NodeJS.Timeout;
   graceTimer: NodeJS.Timeout | null;
@@ -171,6 +173,7 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
     diskWarned: false,
     errors: new Map(),
     exports: new Set(),
+    exportSources: new Map(),
     ended: new Set(),
     statusTimer: setInterval(o.statusTick, 1000),
     graceTimer: null,

@@ -85,5 +85,6 @@ function runCounts(plan: RunPlan, run: Run, finalStatus: StatusReport): Omit<Run
       }),
     ),
     exports: [...run.exports].sort(),
+    export_sources: Object.fromEntries([...run.exportSources].sort(([a], [b]) => a.localeCompare(b))),
   };
 }

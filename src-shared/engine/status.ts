@@ -110,6 +110,17 @@ export interface RunSummary {
     }
   >;
   exports: string[];
+  /** Which function wrote each export, reading which buffer. */
+  export_sources?: Record<string, { function: string; buffer: string }>;
+  /** Set by `ringscope recover` for a run that was killed: what it found in the files and what it did. */
+  recovered?: {
+    /** When recover ran (ISO time). */
+    at: string;
+    /** Events found in each export (rows; CSV: whole lines). */
+    rows: Record<string, number>;
+    /** What it repaired (a torn CSV line cut, an unfinished Parquet part removed …). */
+    actions: string[];
+  };
 }
 
 /** run.json while a run goes: written at the start and rewritten (atomically) every few seconds with the counts so far. */

@@ -12,8 +12,8 @@ export type FieldValues = Record<string, number | bigint | ArrayLike<number> | A
 export type FilterResult = null | false | true | (FieldValues | true | null | undefined)[];
 
 export interface SinkOptions {
-  /** Called when no event arrived for a while (about 200 ms): flush files here. */
-  onIdle?: () => void;
+  /** Called when no event arrived for a while (about 200 ms): flush files here (a promise is awaited). */
+  onIdle?: () => void | Promise<void>;
 }
 
 export interface ObservedEvent {
@@ -191,12 +191,11 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     }
   };
 
-  const next = (r: Reader, onIdle?: () => void): EventView | null => {
+  const next = (r: Reader): EventView | null => {
     for (;;) {
       const ev = r.next(POLL_MS);
       if (ev !== 'timeout') return ev;
       poll(true);
-      onIdle?.();
     }
   };
 
@@ -342,7 +341,14 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
       try {
         for (;;) {
           poll();
-          const ev = next(r, options.onIdle);
+          let ev = r.next(POLL_MS);
+          // While no event comes, the sink may flush; an asynchronous flush is awaited (its thread's event loop turns).
+          while (ev === 'timeout') {
+            poll(true);
+            const idle = options.onIdle?.();
+            if (isPromise(idle)) await idle;
+            ev = r.next(POLL_MS);
+          }
           if (!ev) return;
           stats[STAT.EVENTS_IN]++;
           try {
@@ -407,7 +413,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
       if (problem) throw new Error(`${init.name}: filename ${problem}`);
       const suffix = init.instances > 1 ? `_${init.instance}` : '';
       const path = `${init.runDirectory}/${base}${suffix}.${ext.replace(/^\./, '')}`;
-      post({ type: 'export', path });
+      post({ type: 'export', path, buffer: b });
       return path;
     },
 

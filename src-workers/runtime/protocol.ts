@@ -60,7 +60,7 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'error'; counter: number | null; message: string; stack?: string; policy: 'stop' | 'skip_event' }
-  | { type: 'export'; path: string }
+  | { type: 'export'; path: string; buffer: string }
   | { type: 'extra'; values: Record<string, number | string> }
   | { type: 'ready' }
   | { type: 'done'; ok: boolean };
