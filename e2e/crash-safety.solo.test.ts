@@ -1,13 +1,14 @@
 // Nothing recorded is lost (issue 17): the real CLI in a child process, stopped by signals, by a
 // full or read-only disk, by a function that exits its thread or never stops; files read back by
 // an independent reader (DuckDB), counts checked against run.json.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunProgress, RunSummary } from '../src-shared/engine/status';
-import { startRun } from '../test/support/cli-run';
+import { repoRoot, ringscopeBin, startRun } from '../test/support/cli-run';
 import { mountTmpfs, type Tmpfs } from '../test/support/tmpfs';
 
 const out = mkdtempSync(join(tmpdir(), 'ringscope-crash-'));
@@ -41,13 +42,23 @@ function expectReconciled(s: RunSummary): void {
   for (const [name, b] of Object.entries(s.buffers)) for (const [g, n] of Object.entries(b.released)) expect(n, `${name} released by ${g}`).toBe(b.written);
 }
 
-/** Resolves once run.json says `running` with events counted and was rewritten since `after`. */
-async function progressed(dir: string, after: string | null): Promise<RunProgress> {
+/** Resolves once run.json says `running` with events counted (in `buffer`, default RB_1) and was rewritten since `after`. */
+async function progressed(dir: string, after: string | null, buffer = 'RB_1'): Promise<RunProgress> {
   for (;;) {
     const r = existsSync(join(dir, 'run.json')) ? runFile(dir) : null;
-    if (r?.state === 'running' && r.updated !== after && r.buffers.RB_1!.written > 0) return r;
+    if (r?.state === 'running' && r.updated !== after && r.buffers[buffer]!.written > 0) return r;
     await new Promise((res) => setTimeout(res, 100));
   }
+}
+
+/** Rows and distinct counters of a Parquet dataset folder, as DuckDB reads it. */
+async function parquetRows(dataset: string): Promise<{ n: number; distinct: number }> {
+  const rows = (await db.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT counter) AS d FROM read_parquet('${dataset}/*.parquet')`)).getRowObjectsJS();
+  return { n: Number(rows[0]!.n as bigint), distinct: Number(rows[0]!.d as bigint) };
+}
+
+function recover(dir: string) {
+  return spawnSync(process.execPath, [ringscopeBin, 'recover', dir, '--json'], { encoding: 'utf8', cwd: repoRoot });
 }
 
 describe('signals stop a run like the first Ctrl-C', () => {
@@ -152,7 +163,7 @@ describe('a full or read-only disk', () => {
     const run = startRun(['examples/muon/setup.yaml', '--output', fs.dir]);
     const dir = await run.started;
     const { code, stderr } = await run.exited;
-    expect(stderr).toMatch(/cannot write the (CSV|Parquet) file \S+\/(decay_times\.csv|accepted_waveforms\.parquet|pulse_parameters\.parquet): the disk is full \(ENOSPC\)/);
+    expect(stderr).toMatch(/cannot write the (CSV|Parquet) file \S+\/(decay_times\.csv|(accepted_waveforms|pulse_parameters)\.parquet\/\.part-\d+\.parquet\.inprogress): the disk is full \(ENOSPC\)/);
     expect(stderr).not.toMatch(/Uncaught|\n\s+at /);
     expect(code).toBe(1);
     const s = ended(dir);
@@ -163,6 +174,12 @@ describe('a full or read-only disk', () => {
     const rows = await csvRows(join(dir, 'decay_times.csv'));
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThanOrEqual(s.buffers.RB_3!.written);
+    // The Parquet parts closed before the disk filled open as they lie (the unfinished part was removed).
+    const waves = await parquetRows(join(dir, 'accepted_waveforms.parquet'));
+    expect(waves.n).toBe(waves.distinct);
+    expect(waves.n).toBeLessThanOrEqual(s.buffers.RB_2!.written);
+    const pulses = await parquetRows(join(dir, 'pulse_parameters.parquet'));
+    expect(pulses.n).toBeLessThanOrEqual(s.buffers.RB_3!.written);
   }, 120_000);
 
   it.skipIf(skip !== null)(`the status line warns when the output disk will be full within five minutes${skip ? ` — skipped: ${skip}` : ''}`, async () => {
@@ -191,5 +208,80 @@ describe('a full or read-only disk', () => {
     } finally {
       ro.unmount();
     }
+  });
+});
+
+describe('SIGKILL at any moment, then `ringscope recover`', () => {
+  const exportOf = (s: { exports: string[] }, name: string) => s.exports.find((e) => e.endsWith(name));
+
+  /** After recover: run.json complete, and every export's events as DuckDB finds them equal to its sink's count. */
+  async function recovered(dir: string): Promise<RunSummary> {
+    const r = recover(dir);
+    expect(r.status, r.stderr).toBe(0);
+    const s = ended(dir);
+    expect(s.end_reason).toBe('killed');
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual(s);
+    const sinks: [string, string, string][] = [
+      ['accepted_waveforms.parquet', 'RB_2', 'Fkt_4'],
+      ['pulse_parameters.parquet', 'RB_3', 'Fkt_5'],
+      ['decay_times.csv', 'RB_3', 'Fkt_3'],
+    ];
+    for (const [name, buffer, fn] of sinks) {
+      const path = exportOf(s, name);
+      if (!path) continue; // killed before that sink had saved anything
+      const found = name.endsWith('.csv') ? await csvRows(path) : (await parquetRows(path)).n;
+      expect(s.recovered!.rows[path], name).toBe(found);
+      expect(s.buffers[buffer]!.released[fn], name).toBe(found);
+      if (!name.endsWith('.csv')) expect((await parquetRows(path)).distinct).toBe(found);
+    }
+    for (const b of Object.values(s.buffers)) for (const n of Object.values(b.released)) expect(n).toBeLessThanOrEqual(b.written);
+    return s;
+  }
+
+  it('killed while starting: run.json exists (running); recover completes it and every export left opens', async () => {
+    const run = startRun(['examples/muon/setup.yaml', '--output', out]);
+    const dir = await run.started;
+    run.child.kill('SIGKILL');
+    expect((await run.exited).signal).toBe('SIGKILL');
+    expect(runFile(dir).state).toBe('running');
+    await recovered(dir);
+  }, 120_000);
+
+  for (const rewrites of [2, 4]) {
+    it(`killed after ${rewrites} rewrites of run.json: Parquet readable as it lies, recover loses at most the last seconds`, async () => {
+      const run = startRun(['examples/muon/setup.yaml', '--output', out]);
+      const dir = await run.started;
+      // A snapshot with accepted events, then `rewrites` more (2 s apart): what it counted is at least that old.
+      const early = await progressed(dir, null, 'RB_2');
+      let last = early;
+      for (let i = 0; i < rewrites; i++) last = await progressed(dir, last.updated, 'RB_2');
+      run.child.kill('SIGKILL');
+      expect((await run.exited).signal).toBe('SIGKILL');
+      const waves = join(dir, 'accepted_waveforms.parquet');
+      const pulses = join(dir, 'pulse_parameters.parquet');
+      // As it lies: every closed part is whole (the one being written is hidden), so DuckDB reads the folders.
+      const asItLies = { waves: (await parquetRows(waves)).n, pulses: (await parquetRows(pulses)).n };
+      const s = await recovered(dir);
+      expect(s.buffers.RB_2!.released.Fkt_4).toBeGreaterThanOrEqual(asItLies.waves);
+      expect(s.buffers.RB_3!.released.Fkt_5).toBeGreaterThanOrEqual(asItLies.pulses);
+      // What the sinks had taken seconds before the kill is in the files.
+      expect(s.buffers.RB_2!.released.Fkt_4).toBeGreaterThanOrEqual(early.buffers.RB_2!.released.Fkt_4!);
+      expect(s.buffers.RB_3!.released.Fkt_5).toBeGreaterThanOrEqual(early.buffers.RB_3!.released.Fkt_5!);
+      expect(s.buffers.RB_3!.released.Fkt_3).toBeGreaterThanOrEqual(early.buffers.RB_3!.released.Fkt_3!);
+    }, 180_000);
+  }
+
+  it('refuses a run that ended, and a folder that is no run directory', async () => {
+    const done = startRun(['test/fixtures/engine/csv.yaml', '--output', out, '--events', '20']);
+    const dir = await done.started;
+    expect((await done.exited).code).toBe(0);
+    const before = readFileSync(join(dir, 'run.json'), 'utf8');
+    const again = recover(dir);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('is complete already (the run ended: runevents); nothing to recover');
+    expect(readFileSync(join(dir, 'run.json'), 'utf8')).toBe(before);
+    const none = recover(out);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('holds no run.json: not a run directory');
   });
 });

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { RunProgress, RunSummary } from '../../src-shared/engine/status';
-import { isParquetDataset, parquetRows, settleDataset } from '../../src-workers/formats/parquet-dataset';
+import { isParquetDataset, parquetFiles, parquetRows, settleDataset } from '../../src-workers/formats/parquet-dataset';
 import { giveReserveUp, RUN_FILE, writeRunFile } from './run-file';
 
 /** A run directory that cannot be recovered: the message says why. */
@@ -63,11 +63,18 @@ export async function recoverRun(dir: string): Promise<RunSummary> {
 
   const rows: Record<string, number> = {};
   const actions: string[] = [];
+  const exports: string[] = [];
   for (const listed of run.exports) {
     const path = located(dir, listed);
     const name = basename(path);
     if (extname(path).toLowerCase() === '.parquet') {
       actions.push(...settleDataset(path).map((a) => `${name}: ${a}`));
+      if (isParquetDataset(path) && parquetFiles(path).length === 0) {
+        // Killed before the sink had closed even its first (empty) part: no events were saved there.
+        rmSync(path, { recursive: true, force: true });
+        actions.push(`${name}: removed the dataset folder, killed before its first part (no events saved)`);
+        continue;
+      }
       if (isParquetDataset(path)) rows[listed] = await parquetRows(path);
       else if (existsSync(path) && isParquetFile(path)) actions.push(`${name}: a single Parquet file without its footer (written before datasets); it cannot be repaired`);
     } else if (extname(path).toLowerCase() === '.csv' && existsSync(path)) {
@@ -75,6 +82,7 @@ export async function recoverRun(dir: string): Promise<RunSummary> {
       rows[listed] = csv.rows;
       if (csv.cut) actions.push(`${name}: cut a torn last line`);
     }
+    if (existsSync(path)) exports.push(listed);
   }
 
   // Each sink's counts become what its file holds; a buffer has written at least what any group released.
@@ -100,6 +108,7 @@ export async function recoverRun(dir: string): Promise<RunSummary> {
     error: null,
     buffers,
     functions,
+    exports,
     recovered: { at: new Date().toISOString(), rows, actions },
   };
   const problem = writeRunFile(dir, summary);

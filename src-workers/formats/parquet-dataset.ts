@@ -111,6 +111,14 @@ export async function parquetRows(path: string): Promise<number> {
   return rows;
 }
 
+/** A dataset's options: a part's options, how long a part stays open, and up to which size the parts are compacted at the end. */
+export interface DatasetOptions extends ParquetWriterOptions {
+  /** Seconds a part stays open (default PART_SECONDS). */
+  partSeconds?: number;
+  /** Datasets up to this many bytes become one part at a clean end (default COMPACT_BYTES; 0: never). */
+  compactBytes?: number;
+}
+
 /** Writes events into a dataset folder, one part about every second. Create with ParquetDatasetWriter.open(). */
 export class ParquetDatasetWriter {
   private part: ParquetWriter | null = null;
@@ -126,10 +134,11 @@ export class ParquetDatasetWriter {
     readonly layout: ExportLayout,
     private readonly options: ParquetWriterOptions,
     private readonly partMs: number,
+    private readonly compactBytes: number,
   ) {}
 
   /** Creates the dataset folder (refusing an existing one unless overwrite); throws naming it if it cannot. */
-  static async open(path: string, layout: ExportLayout, options: ParquetWriterOptions & { partSeconds?: number } = {}): Promise<ParquetDatasetWriter> {
+  static async open(path: string, layout: ExportLayout, options: DatasetOptions = {}): Promise<ParquetDatasetWriter> {
     await loadParquetWasm();
     try {
       if (options.overwrite) rmSync(path, { recursive: true, force: true });
@@ -138,7 +147,7 @@ export class ParquetDatasetWriter {
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(code === 'EEXIST' ? `cannot create the Parquet dataset ${path}: it exists already` : writeError('Parquet dataset', path, e).message);
     }
-    const w = new ParquetDatasetWriter(path, layout, options, (options.partSeconds ?? PART_SECONDS) * 1000);
+    const w = new ParquetDatasetWriter(path, layout, options, (options.partSeconds ?? PART_SECONDS) * 1000, options.compactBytes ?? COMPACT_BYTES);
     // Part 0 holds no events, only the schema: the folder is a readable table from the start, whenever the run is killed.
     await w.openPart();
     await w.closePart();
@@ -178,7 +187,14 @@ export class ParquetDatasetWriter {
       if (this.part && this.part.rows > 0) await this.closePart();
       else if (this.part) await this.dropPart();
       if (this.failure) throw this.failure;
-      if (parquetFiles(this.path).length > 1 && this.bytesWritten <= COMPACT_BYTES) await this.compact();
+      if (parquetFiles(this.path).length > 1 && this.bytesWritten <= this.compactBytes) {
+        try {
+          await this.compact();
+        } catch {
+          // No room for the copy (a full disk): the parts stay, as readable as before.
+          rmSync(`${this.path}.compact`, { recursive: true, force: true });
+        }
+      }
     })();
     return this.closing;
   }
