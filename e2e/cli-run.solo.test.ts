@@ -1,48 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src-shared/engine/status';
+import { repoRoot as root, ringscopeBin as bin, startRun } from '../test/support/cli-run';
 
-const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'ringscope.mjs');
 const out = mkdtempSync(join(tmpdir(), 'ringscope-cli-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function ringscope(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Starts `ringscope run` with a status line per report; `printed(re)` resolves when stderr matches. */
-function startRun(args: string[]) {
-  const child = spawn(process.execPath, [bin, 'run', ...args, '--status-every', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    for (const w of [...waiters]) {
-      const m = stderr.match(w.re);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  const printed = (re: RegExp) =>
-    Promise.race([
-      new Promise<RegExpMatchArray>((resolve) => waiters.push({ re, resolve })),
-      exited.then((r) => Promise.reject(new Error(`exited (${r.code}) before printing ${re}:\n${r.stderr}`))),
-    ]);
-  const started = printed(/Run started: (.+)\n/).then((m) => m[1]);
-  /** Resolves once a status line shows some events in RB_1. */
-  const flowing = () => printed(/RB_1 \d+ Hz [1-9]\d* ev/);
-  return { child, started, exited, printed, flowing };
 }
 
 describe('ringscope run', () => {

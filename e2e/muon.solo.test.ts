@@ -62,25 +62,25 @@ describe('muon example', () => {
   it('writes Parquet files whose row counts match run.json (read by DuckDB)', async () => {
     const waves = exportPath(summary, 'accepted_waveforms.parquet');
     const pulses = exportPath(summary, 'pulse_parameters.parquet');
-    expect((await query(`SELECT count(*) AS n FROM read_parquet('${waves}')`))[0].n).toBe(BigInt(summary.buffers.RB_2.written));
-    expect((await query(`SELECT count(*) AS n, count(DISTINCT counter) AS d FROM read_parquet('${pulses}')`))[0]).toEqual({
+    expect((await query(`SELECT count(*) AS n FROM read_parquet('${waves}/*.parquet')`))[0].n).toBe(BigInt(summary.buffers.RB_2.written));
+    expect((await query(`SELECT count(*) AS n, count(DISTINCT counter) AS d FROM read_parquet('${pulses}/*.parquet')`))[0]).toEqual({
       n: BigInt(summary.buffers.RB_3.written),
       d: BigInt(summary.buffers.RB_3.written),
     });
-    const cols = await query(`SELECT column_name AS c, column_type AS t FROM (DESCRIBE SELECT * FROM read_parquet('${waves}'))`);
+    const cols = await query(`SELECT column_name AS c, column_type AS t FROM (DESCRIBE SELECT * FROM read_parquet('${waves}/*.parquet'))`);
     expect(cols.slice(0, 4)).toEqual([
       { c: 'counter', t: 'BIGINT' },
       { c: 'timestamp', t: 'TIMESTAMP WITH TIME ZONE' },
       { c: 'deadtime', t: 'DOUBLE' },
       { c: 'chA', t: 'FLOAT[]' }, // Parquet stores Arrow's fixed-size list as a list: check the lengths
     ]);
-    const [len] = await query(`SELECT min(len(chA)) AS lo, max(len(chD)) AS hi FROM read_parquet('${waves}')`);
+    const [len] = await query(`SELECT min(len(chA)) AS lo, max(len(chD)) AS hi FROM read_parquet('${waves}/*.parquet')`);
     expect(len).toEqual({ lo: 4250n, hi: 4250n });
   });
 
   it('stores a waveform equal, value by value, to what the source simulated for that counter', async () => {
     const waves = exportPath(summary, 'accepted_waveforms.parquet');
-    const [row] = await query(`SELECT counter, chA, chB, chC, chD FROM read_parquet('${waves}') ORDER BY counter LIMIT 1 OFFSET 3`);
+    const [row] = await query(`SELECT counter, chA, chB, chC, chD FROM read_parquet('${waves}/*.parquet') ORDER BY counter LIMIT 1 OFFSET 3`);
     const counter = Number(row.counter as bigint);
     // Re-simulate with the same seed: event `counter` is the (counter+1)-th draw of the single source thread.
     const params = { ...MUON_SIM_DEFAULTS, seed: SEED } as MuonSimParams;
@@ -101,7 +101,7 @@ describe('muon example', () => {
     expect(lines).toHaveLength(summary.buffers.RB_3.written + 1);
     const fromCsv = new Map(lines.slice(1).map((l) => l.split(',')).map((c) => [Number(c[0]), Number(c[3])]));
     const pulses = exportPath(summary, 'pulse_parameters.parquet');
-    const rows = await query(`SELECT counter, decay_time FROM read_parquet('${pulses}')`);
+    const rows = await query(`SELECT counter, decay_time FROM read_parquet('${pulses}/*.parquet')`);
     for (const r of rows) expect(fromCsv.get(Number(r.counter as bigint))).toBe(r.decay_time);
   });
 
@@ -128,7 +128,7 @@ describe('muon example', () => {
     const s = await engine!.stop();
     expect(s.end_reason).toBe('stop');
     const waves = exportPath(s, 'accepted_waveforms.parquet');
-    expect((await query(`SELECT count(*) AS n FROM read_parquet('${waves}')`))[0].n).toBe(BigInt(s.buffers.RB_2.written));
+    expect((await query(`SELECT count(*) AS n FROM read_parquet('${waves}/*.parquet')`))[0].n).toBe(BigInt(s.buffers.RB_2.written));
     const csv = readFileSync(exportPath(s, 'decay_times.csv'), 'utf8');
     expect(csv.endsWith('\n')).toBe(true);
     expect(csv.trimEnd().split('\n')).toHaveLength(s.buffers.RB_3.written + 1);

@@ -1,6 +1,6 @@
 // The engine: turns a run plan into ring buffers and worker threads, runs the
 // state machine, reports status and writes the run directory. Plain Node.
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EndReason, FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import { RUN_CONTROL, type WorkerMessage } from '../../src-workers/runtime/protocol';
@@ -9,9 +9,12 @@ import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSu
 import { isSource, readerGroups, type RunPlan } from './plan';
 import { LiveAnalysis } from './live-analysis';
 import { Observers } from './observers';
-import { createRun, drainGroup, endBuffer, spawnInstance, type Instance, type Run } from './run';
+import { createRun, drainGroup, endBuffer, reclaimInstance, spawnInstance, terminateInstance, type Instance, type Run } from './run';
 import { createRunDirectory, snapshotSetup } from './run-directory';
-import { collectStatus, idleStatus, runSummary } from './status-report';
+import { giveReserveUp, RUN_FILE_EVERY_S, setReserveAside, writeRunFile } from './run-file';
+import { collectStatus, idleStatus, runProgress, runSummary } from './status-report';
+import { threadDeath, notStoppedMessage } from './thread-health';
+import { fileErrorCause } from '../../src-workers/formats/export-file';
 import { workerEntry } from './worker-entry';
 
 /** Milliseconds a stopping source may take to notice the stop before its buffer is ended for it. */
@@ -114,10 +117,11 @@ export class Engine implements EngineHandle {
     try {
       dir = createRunDirectory(outputDirectory, this.plan.setupName, started);
       snapshotSetup(dir, this.plan.setupPath, this.plan.snapshotFiles);
+      setReserveAside(dir);
     } catch (e) {
       this.setState('failed');
       this.setState('idle');
-      throw new Error(`cannot create the run directory in ${outputDirectory}: ${(e as Error).message}`);
+      throw new Error(`cannot create the run directory in ${outputDirectory}: ${fileErrorCause(e)}`);
     }
 
     this.analysis.choose(options.histograms);
@@ -127,9 +131,11 @@ export class Engine implements EngineHandle {
       runevents: options.runevents ?? this.plan.runevents,
       runtime: options.runtime ?? this.plan.runtime,
       groupsFor: (buffer) => this.analysis.groupsFor(buffer),
-      statusTick: () => this.publishStatus(),
+      statusTick: () => this.onTick(),
     });
     this.run = run;
+    // run.json exists from the start: a run killed at any moment leaves one (`ringscope recover` completes it).
+    this.writeProgress(run);
     this.log('info', 'engine', `run started in ${dir} (runevents ${run.runevents || 'unlimited'}, runtime ${run.runtime ? `${run.runtime} s` : 'unlimited'})`);
 
     const entry = workerEntry();
@@ -142,12 +148,21 @@ export class Engine implements EngineHandle {
         slot++;
         run.instances.push(inst);
         inst.worker.on('message', (m: WorkerMessage) => this.onWorkerMessage(run, inst, m));
+        // A thread that crashes, runs out of memory or exits before its function returned is an
+        // error of that function, handled by its on_error; what it held goes back to its buffers.
         inst.worker.on('error', (e) => {
-          this.recordError(run, inst, { counter: null, message: e.message, stack: e.stack, policy: 'stop' });
+          inst.crashed = true;
+          this.recordError(run, inst, { counter: null, message: threadDeath(e), stack: e.stack, policy: inst.fn.on_error });
           this.onInstanceDone(run, inst, false);
         });
-        inst.worker.on('exit', () => {
+        inst.worker.on('exit', (code) => {
           inst.exited = true;
+          if (!inst.done && !inst.crashed && !inst.terminated) {
+            inst.crashed = true;
+            this.recordError(run, inst, { counter: null, message: threadDeath(code), policy: inst.fn.on_error });
+          }
+          const lost = reclaimInstance(run, inst);
+          if (lost > 0) this.log('warn', 'engine', `${inst.fn.name}#${inst.index} had taken ${lost} event(s) it did not finish; they count as its failed events`);
           if (!inst.done) this.onInstanceDone(run, inst, false);
           this.maybeFinish(run);
         });
@@ -229,7 +244,7 @@ export class Engine implements EngineHandle {
       for (const rb of run.buffers.values()) rb.abort();
       this.setState('stopping');
       setTimeout(() => {
-        for (const inst of run.instances) if (!inst.exited) void inst.worker.terminate();
+        for (const inst of run.instances) terminateInstance(inst);
       }, ABORT_GRACE_MS).unref();
     }
     return run.finished.promise;
@@ -245,14 +260,12 @@ export class Engine implements EngineHandle {
     else this.wake(run);
     run.clock.disarm();
     if (this._state === 'running' || this._state === 'paused' || this._state === 'starting') this.setState('stopping');
-    // A user source that ignores io.signal still ends: its buffers end after a grace period.
+    // After a grace period the functions that have not stopped are named (not those merely waiting
+    // for them), and a user source that ignores io.signal still ends: its buffers end for it.
     run.graceTimer = setTimeout(() => {
-      for (const b of this.sourceBuffers()) {
-        if (!run.ended.has(b)) {
-          this.log('warn', 'engine', `a source of ${b} did not stop within ${SOURCE_GRACE_MS / 1000} s; ending ${b}`);
-          endBuffer(run, b);
-        }
-      }
+      const message = notStoppedMessage(run, SOURCE_GRACE_MS / 1000);
+      if (message) this.log('warn', 'engine', message);
+      for (const b of this.sourceBuffers()) if (!run.ended.has(b)) endBuffer(run, b);
     }, SOURCE_GRACE_MS);
     run.graceTimer.unref();
   }
@@ -299,6 +312,7 @@ export class Engine implements EngineHandle {
         break;
       case 'export':
         run.exports.add(m.path);
+        run.exportSources.set(m.path, { function: inst.fn.name, buffer: m.buffer });
         break;
       case 'extra':
         Object.assign(inst.extra, m.values);
@@ -318,7 +332,12 @@ export class Engine implements EngineHandle {
     if (list.length < MAX_ERRORS_KEPT) list.push(err);
     this.log('error', `${inst.fn.name}#${inst.index}`, `${m.counter !== null ? `event ${m.counter}: ` : ''}${m.message}${m.stack ? `\n${m.stack}` : ''}`);
     this.emit('error', err);
-    if (m.policy === 'stop') this.beginStop(run, 'error');
+    if (m.policy === 'stop') {
+      // An error outranks a graceful reason (data may be missing), not the user's abort.
+      if (run.endReason !== 'abort') run.endReason = 'error';
+      run.error ??= `${inst.fn.name} (${inst.fn.fkt_name}) #${inst.index}${m.counter !== null ? ` at event ${m.counter}` : ''}: ${m.message}`;
+      this.beginStop(run, 'error');
+    }
   }
 
   private onInstanceDone(run: Run, inst: Instance, ok: boolean): void {
@@ -326,9 +345,7 @@ export class Engine implements EngineHandle {
     inst.done = true;
     inst.state = ok ? 'ended' : 'failed';
     // The function has returned; a thread kept alive by a forgotten timer is ended for it.
-    setTimeout(() => {
-      if (!inst.exited) void inst.worker.terminate();
-    }, EXIT_GRACE_MS).unref();
+    setTimeout(() => terminateInstance(inst), EXIT_GRACE_MS).unref();
     const siblings = run.instances.filter((i) => i.fn === inst.fn);
     if (siblings.every((i) => i.done)) {
       if (isSource(inst.fn) && run.endReason === null) {
@@ -367,8 +384,10 @@ export class Engine implements EngineHandle {
     if (run.graceTimer) clearTimeout(run.graceTimer);
     const reason: EndReason = run.endReason ?? 'source_ended';
     const finalStatus = collectStatus(this.plan, run, this._state);
-    const summary = runSummary(this.plan, run, finalStatus, reason);
-    writeFileSync(join(run.dir, 'run.json'), JSON.stringify(summary, null, 2) + '\n');
+    const summary = runSummary(this.plan, run, finalStatus, reason, reason === 'error' ? run.error : null);
+    const problem = writeRunFile(run.dir, summary);
+    giveReserveUp(run.dir);
+    if (problem) this.log('error', 'engine', problem);
     this.log('info', 'engine', `run ended (${reason}); ${Object.entries(summary.buffers).map(([n, b]) => `${n}: ${b.written}`).join(', ')}`);
     this.lastStatus = { ...finalStatus, state: reason === 'error' || reason === 'abort' ? 'failed' : 'ended' };
     this.lastSummary = summary;
@@ -383,6 +402,25 @@ export class Engine implements EngineHandle {
 
   status(): StatusReport {
     return this.lastStatus;
+  }
+
+  private onTick(): void {
+    const run = this.run;
+    if (run) {
+      run.diskStatus = run.disk.sample();
+      const warning = run.diskStatus?.warning ?? null;
+      if (warning && !run.diskWarned) this.log('warn', 'engine', warning);
+      run.diskWarned = warning !== null;
+    }
+    this.publishStatus();
+    if (run && ++run.ticks % RUN_FILE_EVERY_S === 0) this.writeProgress(run);
+  }
+
+  /** Rewrites run.json with the counts so far; a failure is warned about once (the run goes on). */
+  private writeProgress(run: Run): void {
+    const problem = writeRunFile(run.dir, runProgress(this.plan, run, this.lastStatus.run_directory === run.dir ? this.lastStatus : collectStatus(this.plan, run, this._state)));
+    if (problem && !run.runFileProblem) this.log('warn', 'engine', problem);
+    run.runFileProblem = problem;
   }
 
   private publishStatus(): void {

@@ -287,6 +287,7 @@ export class LiveAnalysis {
       runevents: 0,
       stats: new SharedArrayBuffer(8 * 3),
       statsOffset: 0,
+      track: new SharedArrayBuffer(8),
       runDirectory: ctx.runDirectory,
       setupDirectory: ctx.setupDirectory,
       params: channel.port2,

@@ -4,7 +4,8 @@
 import { dirname } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RingBuffer, type RingBufferLayout } from '../../src-shared/ringbuffer';
-import type { EndReason, FunctionError, FunctionState, RunSummary } from '../../src-shared/engine/status';
+import type { DiskStatus, EndReason, FunctionError, FunctionState, RunSummary } from '../../src-shared/engine/status';
+import { DiskWatch } from './disk-watch';
 import { RUN_CONTROL, STAT, type WorkerInit } from '../../src-workers/runtime/protocol';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
 import type { WorkerEntry } from './worker-entry';
@@ -20,6 +21,12 @@ export interface Instance {
   exited: boolean;
   extra: Record<string, number | string>;
   statsOffset: number;
+  /** Two Int32 words per RB_assign entry: what the instance's reader or writer holds (Reader/Writer `track`). */
+  track: Int32Array;
+  /** Set when the engine itself terminated the thread (abort, a thread that outlived its function). */
+  terminated: boolean;
+  /** Set once the thread's death (crash, exit before its function returned) was recorded as an error. */
+  crashed: boolean;
 }
 
 export interface Run {
@@ -34,8 +41,20 @@ export interface Run {
   /** When running began, the time spent paused, and the runtime timer. */
   clock: RunClock;
   endReason: EndReason | null;
+  /** The error that stopped the run (run.json's `error`), in words naming the function. */
+  error: string | null;
+  /** Status ticks so far: run.json is rewritten every RUN_FILE_EVERY_S of them. */
+  ticks: number;
+  /** Set once a rewrite of run.json failed (warned once). */
+  runFileProblem: string | null;
+  /** Free space on the output disk, sampled every status tick; warned about once. */
+  disk: DiskWatch;
+  diskStatus: DiskStatus | null;
+  diskWarned: boolean;
   errors: Map<string, FunctionError[]>;
   exports: Set<string>;
+  /** Which function wrote each export, from which buffer (run.json's export_sources, for `ringscope recover`). */
+  exportSources: Map<string, { function: string; buffer: string }>;
   ended: Set<string>;
   statusTimer: NodeJS.Timeout;
   graceTimer: NodeJS.Timeout | null;
@@ -146,8 +165,15 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
     runevents: o.runevents,
     runtime: o.runtime,
     endReason: null,
+    error: null,
+    ticks: 0,
+    runFileProblem: null,
+    disk: new DiskWatch(o.dir),
+    diskStatus: null,
+    diskWarned: false,
     errors: new Map(),
     exports: new Set(),
+    exportSources: new Map(),
     ended: new Set(),
     statusTimer: setInterval(o.statusTick, 1000),
     graceTimer: null,
@@ -162,6 +188,7 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
 /** Starts instance `index` of a function in its own worker thread (the engine listens to it); `counter` is shared by the function's instances. */
 export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, index: number, counter: SharedArrayBuffer, statsOffset: number, entry: WorkerEntry): Instance {
   const channel = new MessageChannel();
+  const track = new Int32Array(new SharedArrayBuffer(Math.max(1, fn.assign.length) * 8));
   const init: WorkerInit = {
     name: fn.name,
     fkt_name: fn.fkt_name,
@@ -178,6 +205,7 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     runevents: isSource(fn) ? run.runevents : 0,
     stats: run.stats.buffer as SharedArrayBuffer,
     statsOffset,
+    track: track.buffer as SharedArrayBuffer,
     runDirectory: run.dir,
     setupDirectory: dirname(plan.setupPath),
     params: channel.port2,
@@ -187,7 +215,30 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     transferList: [channel.port2],
     name: `${fn.name}#${index}`,
   });
-  return { fn, index, worker, params: channel.port1, state: 'starting', ready: false, done: false, exited: false, extra: {}, statsOffset };
+  return { fn, index, worker, params: channel.port1, state: 'starting', ready: false, done: false, exited: false, extra: {}, statsOffset, track, terminated: false, crashed: false };
+}
+
+/** Ends an instance's thread from outside (it is not an error of the function). */
+export function terminateInstance(inst: Instance): void {
+  if (inst.exited) return;
+  inst.terminated = true;
+  void inst.worker.terminate();
+}
+
+/**
+ * After an instance's thread has gone: gives back what its readers and writers still held, so the
+ * other threads never wait on it. Events it had taken and not finished count as its failed events.
+ */
+export function reclaimInstance(run: Run, inst: Instance): number {
+  let lost = 0;
+  inst.fn.assign.forEach((a, k) => {
+    const track = inst.track.subarray(2 * k, 2 * k + 2);
+    const rb = run.buffers.get(a.buffer)!;
+    if (a.mode === 'read') lost += rb.reclaimReader(inst.fn.name, track);
+    else if (a.mode === 'write') rb.reclaimWriter(track);
+  });
+  if (lost > 0) run.stats[inst.statsOffset + STAT.FAILED] += lost;
+  return lost;
 }
 
 /** Ends a buffer for its readers, once. */

@@ -1,7 +1,7 @@
 // Status reports and run.json, built from the plan and a run: the report before
 // any run, a run's report (with its buffers' rates), and the summary written
 // to run.json when it ends.
-import type { BufferStatus, EndReason, FunctionState, FunctionStatus, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
+import type { BufferStatus, EndReason, FunctionState, FunctionStatus, RunProgress, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import { STAT } from '../../src-workers/runtime/protocol';
 import { isSource, readerGroups, type RunPlan } from './plan';
 import type { Run } from './run';
@@ -54,16 +54,23 @@ export function collectStatus(plan: RunPlan, run: Run, state: RunState): StatusR
   const source_events = functions
     .filter((f) => isSource(plan.functions.find((p) => p.name === f.name)!))
     .reduce((n, f) => n + f.instances.reduce((m, i) => m + Object.values(i.events_out).reduce((a, b) => a + b, 0), 0), 0);
-  return { state, elapsed: (now - run.clock.startedAt) / 1000, source_events, buffers, functions, run_directory: run.dir };
+  return { state, elapsed: (now - run.clock.startedAt) / 1000, source_events, buffers, functions, run_directory: run.dir, disk: run.diskStatus };
 }
 
-/** run.json's content, from the run's final status; `ended` is now. */
-export function runSummary(plan: RunPlan, run: Run, finalStatus: StatusReport, reason: EndReason): RunSummary {
+/** run.json's content, from the run's final status; `ended` is now; `error`: what stopped the run for end_reason 'error'. */
+export function runSummary(plan: RunPlan, run: Run, finalStatus: StatusReport, reason: EndReason, error: string | null): RunSummary {
+  return { state: 'ended', ...runCounts(plan, run, finalStatus), ended: new Date().toISOString(), end_reason: reason, error };
+}
+
+/** run.json's content while the run goes: the counts so far. */
+export function runProgress(plan: RunPlan, run: Run, status: StatusReport): RunProgress {
+  return { state: 'running', ...runCounts(plan, run, status), ended: null, end_reason: null, error: null, updated: new Date().toISOString() };
+}
+
+function runCounts(plan: RunPlan, run: Run, finalStatus: StatusReport): Omit<RunSummary, 'state' | 'ended' | 'end_reason' | 'error'> {
   return {
     setup: plan.setupPath,
     started: run.started.toISOString(),
-    ended: new Date().toISOString(),
-    end_reason: reason,
     run_directory: run.dir,
     runevents: run.runevents,
     runtime: run.runtime,
@@ -78,5 +85,6 @@ export function runSummary(plan: RunPlan, run: Run, finalStatus: StatusReport, r
       }),
     ),
     exports: [...run.exports].sort(),
+    export_sources: Object.fromEntries([...run.exportSources].sort(([a], [b]) => a.localeCompare(b))),
   };
 }

@@ -127,6 +127,21 @@ describe('Session', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
+  it('aborts a stop that waits (a function that does not stop) when a client sends abort', async () => {
+    const host = new Session({ version: '1', host: 'serve', load: (p) => FakeEngine.load(p, { stuckStop: true }) });
+    const c = new TestClient();
+    const h = host.attach(c);
+    await host.open('s.yaml');
+    await h.handle({ type: 'start' });
+    const stopping = h.handle({ type: 'stop', req: 1 });
+    while (host.runState !== 'stopping') await new Promise((r) => setImmediate(r));
+    await h.handle({ type: 'abort', req: 2 });
+    expect(c.of('ack').find((a) => a.req === 2)).toMatchObject({ ok: true });
+    await stopping;
+    expect(c.of('run_ended')).toHaveLength(1);
+    expect(c.last('run_ended')!.summary.end_reason).toBe('abort');
+  });
+
   it('passes the output directory and run limits to the engine', async () => {
     const { host, engines } = setup({ outputDirectory: '/tmp/out' });
     const c = new TestClient();

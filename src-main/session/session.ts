@@ -116,7 +116,8 @@ export class Session {
       (cmd, message) => client.send('req' in cmd && cmd.req !== undefined ? { type: 'ack', req: cmd.req, ok: false, message } : { type: 'error', message }),
     );
     return {
-      handle: (cmd) => inbox.push(cmd),
+      // Abort jumps the client's queue: it is what ends the client's own stop that waits for a function that does not stop.
+      handle: (cmd) => (cmd.type === 'abort' ? this.handle(st, cmd) : inbox.push(cmd)),
       detach: () => {
         inbox.close();
         this.clients.delete(client);
@@ -198,6 +199,10 @@ export class Session {
           break;
         case 'stop':
           await this.queued(() => this.doStop());
+          break;
+        case 'abort':
+          // Not queued: it is what ends a stop that waits for a function that does not stop.
+          await this.abort();
           break;
         case 'set_param':
           this.loaded().setParam(cmd.function, cmd.name, cmd.value);

@@ -82,7 +82,7 @@ export function toSampleArray(values: ArrayLike<number | bigint>, dtype: SampleT
 
 // -------------------------------------------------------------- JSON messages
 
-const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups', 'list_ports', 'histogram', 'strip']);
+const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'abort', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups', 'list_ports', 'histogram', 'strip']);
 
 /** Encodes a command as JSON text. */
 export function encodeCommand(cmd: Command): string {

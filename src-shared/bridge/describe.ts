@@ -24,5 +24,7 @@ export function describeEndReason(reason: EndReason): string {
       return 'stopped by an error';
     case 'abort':
       return 'aborted (files closed as they were)';
+    case 'killed':
+      return 'the process was killed (recovered afterwards)';
   }
 }

@@ -263,6 +263,8 @@ export type Command =
   | { type: 'pause'; req?: number }
   | { type: 'resume'; req?: number }
   | { type: 'stop'; req?: number }
+  /** Aborts the run now (files closed as they are): the second Stop, for a function that does not stop. */
+  | { type: 'abort'; req?: number }
   | { type: 'set_param'; req?: number; function: string; name: string; value: unknown }
   /** Snapshots of `buffer` (null: none) at most `hz` per second (capped by the host). */
   | { type: 'subscribe'; req?: number; buffer: string | null; hz?: number }

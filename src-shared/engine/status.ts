@@ -4,8 +4,8 @@
 /** Run states; transitions: idle → starting → running ⇄ paused → stopping → ended | failed. */
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'ended' | 'failed';
 
-/** Why a run ended (run.json's end_reason). */
-export type EndReason = 'runevents' | 'runtime' | 'stop' | 'source_ended' | 'error' | 'abort';
+/** Why a run ended (run.json's end_reason); 'killed': the process died mid-run and `ringscope recover` completed run.json. */
+export type EndReason = 'runevents' | 'runtime' | 'stop' | 'source_ended' | 'error' | 'abort' | 'killed';
 
 /** One ring buffer's health, as of one status report. */
 export interface BufferStatus {
@@ -67,14 +67,32 @@ export interface StatusReport {
   buffers: BufferStatus[];
   functions: FunctionStatus[];
   run_directory: string | null;
+  /** Free space on the output disk while a run goes, and how long it lasts at the current rate. */
+  disk?: DiskStatus | null;
+}
+
+/** Free space on the disk a run writes to. */
+export interface DiskStatus {
+  /** Bytes free (for this user). */
+  free: number;
+  /** Bytes per second the disk's free space shrinks by (over the last few seconds; 0 when it does not). */
+  rate: number;
+  /** Seconds until the disk is full at that rate (null when it does not fill). */
+  seconds_left: number | null;
+  /** Set when the disk is full in less than about five minutes: the warning to show. */
+  warning: string | null;
 }
 
 /** run.json: the reconciled summary of a finished run. */
 export interface RunSummary {
+  /** 'ended' once the run ended (run.json of a running run says 'running': see RunProgress). */
+  state: 'ended';
   setup: string;
   started: string;
   ended: string;
   end_reason: EndReason;
+  /** For end_reason 'error': the error that stopped the run (function, file and cause); otherwise null. */
+  error: string | null;
   run_directory: string;
   runevents: number;
   runtime: number;
@@ -92,4 +110,25 @@ export interface RunSummary {
     }
   >;
   exports: string[];
+  /** Which function wrote each export, reading which buffer. */
+  export_sources?: Record<string, { function: string; buffer: string }>;
+  /** Set by `ringscope recover` for a run that was killed: what it found in the files and what it did. */
+  recovered?: {
+    /** When recover ran (ISO time). */
+    at: string;
+    /** Events found in each export (rows; CSV: whole lines). */
+    rows: Record<string, number>;
+    /** What it repaired (a torn CSV line cut, an unfinished Parquet part removed …). */
+    actions: string[];
+  };
 }
+
+/** run.json while a run goes: written at the start and rewritten (atomically) every few seconds with the counts so far. */
+export type RunProgress = Omit<RunSummary, 'state' | 'ended' | 'end_reason' | 'error'> & {
+  state: 'running';
+  ended: null;
+  end_reason: null;
+  error: null;
+  /** When this file was written (ISO time). */
+  updated: string;
+};

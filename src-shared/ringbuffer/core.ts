@@ -151,6 +151,28 @@ export class Core {
     if (Atomics.load(ctrl, CTRL.W_SLEEP) !== 0) this.wakeWriters();
   }
 
+  /**
+   * Releases [s, s+n) for group g on behalf of a handle whose thread died; it may have released
+   * some or all of them already, and their slots may since hold a later lap. So a mark is only
+   * moved forward (compare-exchange from an older value), never set back over a newer one, which
+   * would stop the group's cursor there for good.
+   */
+  releaseOnBehalf(g: number, s: number, n: number): void {
+    const rel = this.rel[g];
+    const mask = this.mask;
+    for (let k = 0; k < n; k++) {
+      const v = this.wrap(s + k);
+      const i = (s + k) & mask;
+      for (;;) {
+        const cur = Atomics.load(rel, i);
+        if (this.diff(cur, v) >= 0 || Atomics.compareExchange(rel, i, cur, v) === cur) break;
+      }
+    }
+    const ru = CTRL.GROUP_BASE + g * CTRL.GROUP_STRIDE + CTRL.RELEASED;
+    this.sweep(g, ru, Atomics.load(this.ctrl, ru));
+    if (Atomics.load(this.ctrl, CTRL.W_SLEEP) !== 0) this.wakeWriters();
+  }
+
   private sweep(g: number, ru: number, u: number): void {
     const rel = this.rel[g];
     const mask = this.mask;

@@ -28,9 +28,15 @@ export class Reader {
   /** Times this reader went to sleep on an empty buffer; a diagnostic. */
   waits = 0;
 
+  /**
+   * `track` (two Int32 words of shared memory, optional): the reader mirrors there the events it
+   * holds (first sequence, count), so that when its thread dies another thread can release them
+   * (RingBuffer.reclaimReader) and the buffer's writers never wait on a dead reader.
+   */
   constructor(
     private readonly core: Core,
     private readonly group: number,
+    private readonly track: Int32Array | null = null,
   ) {
     this.cursor = core.groupIndex(group, CTRL.CURSOR);
     this.views = new ViewCache(core);
@@ -66,6 +72,8 @@ export class Reader {
     const n = this.held;
     this.held = 0;
     this.core.release(this.group, this.heldStart, n);
+    // Cleared after the release: a thread dying in between has its events released twice, which is harmless.
+    if (this.track) this.track[1] = 0;
     if (this.skipped > 0) {
       Atomics.add(this.core.counters, COUNTER.SKIPPED + this.group, BigInt(this.skipped));
       this.skipped = 0;
@@ -150,6 +158,10 @@ export class Reader {
         if (Atomics.compareExchange(ctrl, this.cursor, r, core.wrap(r + n)) !== r) continue;
         this.heldStart = r;
         this.held = n;
+        if (this.track) {
+          this.track[0] = r;
+          this.track[1] = n;
+        }
         let real = n;
         for (let k = 0; k < n; k++) if (core.isTombstone(core.wrap(r + k))) real--;
         if (real === n) return n;

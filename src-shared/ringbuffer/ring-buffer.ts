@@ -130,14 +130,40 @@ export class RingBuffer {
     return new Writer(this.core, options);
   }
 
-  /** A new reader handle of the named group for this thread (throws RingBufferLayoutError for an unknown group). */
-  reader(group: string): Reader {
+  /** A new reader handle of the named group for this thread (throws RingBufferLayoutError for an unknown group); `track`: see Reader. */
+  reader(group: string, options: { track?: Int32Array } = {}): Reader {
+    return new Reader(this.core, this.groupNumber(group), options.track ?? null);
+  }
+
+  /** Releases, for its group, the events a reader of a thread that died still held (its track words); returns their number. */
+  reclaimReader(group: string, track: Int32Array): number {
+    const n = Atomics.load(track, 1);
+    if (n <= 0) return 0;
+    // It may have released them itself just before it died (the track is cleared after the release).
+    this.core.releaseOnBehalf(this.groupNumber(group), Atomics.load(track, 0), n);
+    Atomics.store(track, 1, 0);
+    return n;
+  }
+
+  /** Gives back, as "no event", the slots a writer of a thread that died had claimed and not committed (its track words); returns their number. */
+  reclaimWriter(track: Int32Array): number {
+    const n = Atomics.load(track, 1);
+    if (n <= 0) return 0;
+    const s = Atomics.load(track, 0);
+    Atomics.store(track, 1, 0);
+    // Committed after all (the thread died between publishing and clearing its track): nothing to give back.
+    if (Atomics.load(this.core.i32, this.core.pub(s)) === s) return 0;
+    this.core.tombstone(s, n);
+    return n;
+  }
+
+  private groupNumber(group: string): number {
     const g = this.layout.groups.indexOf(group);
     if (g < 0) {
       const known = this.layout.groups.length ? this.layout.groups.map((x) => `"${x}"`).join(', ') : 'none';
       throw new RingBufferLayoutError(`ring buffer "${this.layout.name}": unknown reader group "${group}" (groups: ${known})`);
     }
-    return new Reader(this.core, g);
+    return g;
   }
 
   /** A new observer: copies of the newest event, never blocking. */

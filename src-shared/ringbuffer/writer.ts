@@ -16,6 +16,12 @@ export interface WriterOptions {
    * the caller left unset. 'keep' (filters): commit leaves what the caller wrote.
    */
   deadtime?: DeadtimeMode;
+  /**
+   * Two Int32 words of shared memory where the writer mirrors the slots it has claimed and not yet
+   * committed (first sequence, count), so that when its thread dies another thread can give them
+   * back (RingBuffer.reclaimWriter) and readers never wait on a slot nobody will fill.
+   */
+  track?: Int32Array;
 }
 
 const BLOCK = 0;
@@ -37,6 +43,7 @@ export class Writer {
   private readonly views: ViewCache;
   private readonly batch: SlotView[] = [];
   private readonly measure: boolean;
+  private readonly track: Int32Array | null;
   // Deadtime bookkeeping (measure mode): clock readings only on the slow path and at commit.
   private lastCommit: number;
   private waited = 0;
@@ -61,6 +68,7 @@ export class Writer {
       throw new Error(`writer deadtime mode must be 'measure' or 'keep', got ${JSON.stringify(options.deadtime)}`);
     }
     this.measure = options.deadtime !== 'keep';
+    this.track = options.track ?? null;
     this.views = new ViewCache(core);
     Atomics.add(core.ctrl, CTRL.WRITERS, 1);
     this.cachedHalf = Atomics.load(core.ctrl, CTRL.HALF);
@@ -145,6 +153,7 @@ export class Writer {
     // for that observer's atomic load (the JS memory model; x86 would not need it, ARM64 does).
     for (let k = n - 1; k >= 0; k--) Atomics.store(i32, core.pub(s + k), core.wrap(s + k));
     this.held = 0;
+    if (this.track) this.track[1] = 0;
     if (Atomics.load(core.ctrl, CTRL.R_SLEEP) !== 0) core.wakeReaders();
     if (deadSum > 0) Atomics.add(core.counters, COUNTER.DEAD, BigInt(Math.round(deadSum * 1e9)));
     if (core.autoRelease) core.release(0, s, n);
@@ -155,6 +164,7 @@ export class Writer {
     if (this.held === 0) return;
     this.core.tombstone(this.heldStart, this.held);
     this.held = 0;
+    if (this.track) this.track[1] = 0;
   }
 
   /** Cancels any acquired event; the writer cannot be used afterwards. */
@@ -354,6 +364,10 @@ export class Writer {
       f64[(b + SLOT.DEADTIME) >> 3] = 0;
     }
     this.held = n;
+    if (this.track) {
+      this.track[0] = this.heldStart;
+      this.track[1] = n;
+    }
     return n;
   }
 

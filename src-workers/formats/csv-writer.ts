@@ -3,9 +3,12 @@
 // the fields (an array field as name_0 … name_{n−1}). Lines are buffered and
 // written whole with synchronous writes, so whatever stops the run, the file
 // ends with a complete line; flush() at least once a second (the owner's timer,
-// and append() itself when a second has passed or the buffer is large).
-import { closeSync, writeSync } from 'node:fs';
-import { createExportFile } from './export-file';
+// and append() itself when half a second has passed or the buffer is large), and
+// the file is synced to the disk once a second. A write that fails (a full disk,
+// a removed folder) is cut back to the last whole line and every later call
+// throws the same error, naming the file and the cause.
+import { closeSync, fdatasync, ftruncateSync, writeSync } from 'node:fs';
+import { createExportFile, writeError } from './export-file';
 import type { DType, TypedArray } from '../../src-shared/ringbuffer/layout';
 
 /** Element types of ring-buffer fields (numpy's names, as mimoCoRB's setups write them). */
@@ -39,7 +42,7 @@ export interface CsvWriterOptions {
   headerAlias?: Record<string, string>;
   /** Write once this many characters are pending, default 1 MiB. */
   flushBytes?: number;
-  /** append() flushes when the last write is this long ago, default 1000 ms. */
+  /** append() flushes when the last write is this long ago, default 500 ms (so nothing waits much over a second). */
   flushIntervalMs?: number;
   /** Replace an existing file (default false: refuse, so no earlier run is lost). */
   overwrite?: boolean;
@@ -120,7 +123,11 @@ export class CsvWriter {
   private pending: string[] = [];
   private pendingChars = 0;
   private lastFlush = Date.now();
+  private lastSync = Date.now();
   private rowCount = 0;
+  /** Bytes of whole lines in the file. */
+  private size = 0;
+  private failure: Error | null = null;
 
   /** Creates the file and writes the header line; throws an Error naming the file if it cannot. */
   constructor(path: string, layout: ExportLayout, options: CsvWriterOptions = {}) {
@@ -139,7 +146,7 @@ export class CsvWriter {
     this.separator = separator;
     this.decimalComma = decimal === ',';
     this.flushBytes = options.flushBytes ?? 1 << 20;
-    this.flushIntervalMs = options.flushIntervalMs ?? 1000;
+    this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.columns = csvColumns(layout);
     this.formats = layout.fields.map((f) => formatter(f.dtype));
     const alias = options.headerAlias ?? {};
@@ -165,6 +172,7 @@ export class CsvWriter {
 
   /** Formats one event as a line and queues it; writes when the buffer is large or a second has passed. */
   append(ev: ExportEvent): void {
+    if (this.failure) throw this.failure;
     if (this.fd === null) throw new Error(`CSV file ${this.path} is closed`);
     const sep = this.separator;
     const { samples, fields } = this.layout;
@@ -184,23 +192,55 @@ export class CsvWriter {
     if (this.pendingChars >= this.flushBytes || Date.now() - this.lastFlush >= this.flushIntervalMs) this.flush();
   }
 
-  /** Writes every queued line to the file (whole lines; the OS may still cache them). */
+  /** Writes every queued line to the file (whole lines), and syncs it to the disk when the last sync is a second old; throws naming the file and the cause if it cannot. */
   flush(): void {
+    if (this.failure) throw this.failure;
     if (this.fd === null) return;
-    this.lastFlush = Date.now();
+    const now = Date.now();
+    this.lastFlush = now;
     if (this.pending.length === 0) return;
     const buf = Buffer.from(this.pending.join(''), 'utf8');
     this.pending = [];
     this.pendingChars = 0;
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    try {
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+      this.size += buf.length;
+      if (now - this.lastSync >= 1000) this.sync(now);
+    } catch (e) {
+      this.failure = writeError('CSV', this.path, e);
+      // A part of a line may have reached the file: cut back to the last whole line.
+      if (off > 0) {
+        try {
+          ftruncateSync(this.fd, this.size);
+        } catch {
+          // the file is gone or unwritable; what was written stays as it is
+        }
+      }
+      throw this.failure;
+    }
   }
 
-  /** Flushes and closes the file; calling it again does nothing. */
+  /**
+   * Syncs the file to the disk in the background (the thread pool): a synchronous sync here waited
+   * for the file system's journal, which on ext4 also writes other files' data (the Parquet
+   * waveforms), and stalled the sink for tens of milliseconds. A sink busy in a synchronous loop
+   * sees the outcome only when its thread's event loop turns: a failure (a delayed "disk full")
+   * becomes the error of the next call after that.
+   */
+  private sync(now: number): void {
+    if (this.fd === null) return;
+    this.lastSync = now;
+    fdatasync(this.fd, (e) => {
+      if (e && this.fd !== null && !this.failure) this.failure = writeError('CSV', this.path, e);
+    });
+  }
+
+  /** Flushes and closes the file; calling it again does nothing (after a failed write it only closes the file). */
   close(): void {
     if (this.fd === null) return;
     try {
-      this.flush();
+      if (!this.failure) this.flush();
     } finally {
       const fd = this.fd;
       this.fd = null;

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as arrow from 'apache-arrow';
 import { splitCsv } from './csv-reader';
+import { parquetFiles } from './parquet-dataset';
 import { loadParquetWasm } from './parquet-wasm';
 
 /** Something wrong with the export file itself (a missing column, a cell that is no number): the message says where. */
@@ -25,10 +26,12 @@ export async function readExportColumn(path: string, field: string, add: AddValu
   else await readCsv(path, field, add);
 }
 
-/** The column names of a Parquet file (its footer only). */
+/** The column names of a Parquet file or dataset folder (the first part's footer only). */
 async function parquetColumns(path: string): Promise<string[]> {
   const pq = await loadParquetWasm();
-  const file = await pq.ParquetFile.fromFile(await openAsBlob(path));
+  const first = parquetFiles(path)[0];
+  if (!first) throw new ExportReadError(`${path} is a Parquet dataset without parts`);
+  const file = await pq.ParquetFile.fromFile(await openAsBlob(first));
   try {
     return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => f.name);
   } finally {
@@ -36,8 +39,13 @@ async function parquetColumns(path: string): Promise<string[]> {
   }
 }
 
-/** Reads counter and field from a Parquet file row group by row group (memory stays small). */
+/** Reads counter and field from a Parquet file or each part of a dataset folder, row group by row group. */
 async function readParquet(path: string, field: string, add: AddValue): Promise<void> {
+  for (const part of parquetFiles(path)) await readParquetFile(part, field, add);
+}
+
+/** Reads counter and field from one Parquet file row group by row group (memory stays small). */
+async function readParquetFile(path: string, field: string, add: AddValue): Promise<void> {
   const pq = await loadParquetWasm();
   const file = await pq.ParquetFile.fromFile(await openAsBlob(path));
   try {

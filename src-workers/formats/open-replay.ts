@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { FieldLayout } from '../runtime/event-layout';
+import { isParquetDataset, parquetFiles } from './parquet-dataset';
 import type { ReplayReader } from './replay-reader';
 
 const EXTS = ['.parquet', '.csv'];
@@ -16,7 +17,7 @@ export function resolveReplayFile(file: string, cwd = process.cwd()): string {
   if (!file.trim()) throw new Error('replay: set "file" to a .parquet or .csv export, or to a run directory holding one');
   const path = resolve(cwd, file);
   if (!existsSync(path)) throw new Error(`replay: ${path} does not exist`);
-  if (statSync(path).isDirectory()) {
+  if (statSync(path).isDirectory() && !isParquetDataset(path)) {
     const all = readdirSync(path).filter((n) => EXTS.includes(extname(n).toLowerCase()));
     for (const ext of EXTS) {
       const found = all.filter((n) => extname(n).toLowerCase() === ext);
@@ -35,6 +36,6 @@ export async function openReplay(path: string, layout: readonly FieldLayout[]): 
     const { CsvReplay } = await import('./csv-reader');
     return CsvReplay.open(path, layout);
   }
-  const { ParquetReplay } = await import('./parquet-reader');
-  return ParquetReplay.open(path, layout);
+  const { ParquetReplay, PartsReplay } = await import('./parquet-reader');
+  return isParquetDataset(path) ? PartsReplay.open(path, parquetFiles(path), layout) : ParquetReplay.open(path, layout);
 }

@@ -161,3 +161,58 @@ export function writeRow(dst: ArrayLike<number | bigint>, src: Flat, row: number
     d[i] = dBig ? BigInt(typeof v === 'bigint' ? v : Math.trunc(v)) : Number(v);
   }
 }
+
+/** A Parquet dataset folder read part after part, as one file (parts open one at a time; all footers read first for the row count). */
+export class PartsReplay implements ReplayReader {
+  readonly skipped = 0;
+  readonly lastError = '';
+  private current: ParquetReplay | null = null;
+  private next_ = 0;
+
+  private constructor(
+    readonly path: string,
+    readonly rows: number,
+    private readonly parts: string[],
+    private readonly layout: readonly FieldLayout[],
+  ) {}
+
+  /** Opens a dataset's parts (checking each against the layout) and counts their rows. */
+  static async open(path: string, parts: string[], layout: readonly FieldLayout[]): Promise<PartsReplay> {
+    if (parts.length === 0) throw new Error(`replay: ${path} is a Parquet dataset without parts`);
+    let rows = 0;
+    for (const p of parts) {
+      const r = await ParquetReplay.open(p, layout);
+      rows += r.rows;
+      r.close();
+    }
+    return new PartsReplay(path, rows, parts, layout);
+  }
+
+  get counter(): number {
+    return this.current!.counter;
+  }
+
+  get timestamp(): number {
+    return this.current!.timestamp;
+  }
+
+  async next(): Promise<boolean> {
+    for (;;) {
+      if (this.current && (await this.current.next())) return true;
+      this.current?.close();
+      this.current = null;
+      if (this.next_ >= this.parts.length) return false;
+      this.current = await ParquetReplay.open(this.parts[this.next_++]!, this.layout);
+    }
+  }
+
+  writeInto(fields: Readonly<Record<string, ArrayLike<number | bigint>>>): void {
+    this.current!.writeInto(fields);
+  }
+
+  close(): void {
+    this.current?.close();
+    this.current = null;
+    this.next_ = this.parts.length;
+  }
+}

@@ -9,8 +9,8 @@
 // writer (transformParquetStream, parquet-rs's AsyncArrowWriter) encodes; its
 // output bytes go to the file as they come. close() writes the footer, so every
 // path that stops a run must await close() for the file to be valid.
-import { closeSync, writeSync } from 'node:fs';
-import { createExportFile } from './export-file';
+import { closeSync, fdatasyncSync, writeSync } from 'node:fs';
+import { createExportFile, writeError } from './export-file';
 import type * as ParquetWasm from 'parquet-wasm';
 import { loadParquetWasm, type ParquetWasmModule } from './parquet-wasm';
 import * as arrow from 'apache-arrow';
@@ -32,6 +32,8 @@ export interface ParquetWriterOptions {
   rowGroupBytes?: number;
   /** Replace an existing file (default false: refuse, so no earlier run is lost). */
   overwrite?: boolean;
+  /** Sync the file to the disk before closing it (the dataset's parts: closed, synced, then renamed into place). */
+  sync?: boolean;
   /** Extra key/value metadata stored in the file's schema. */
   metadata?: Record<string, string>;
 }
@@ -83,6 +85,12 @@ export function eventBytes(layout: ExportLayout): number {
   return 24 + layout.fields.reduce((s, f) => s + KINDS[f.dtype].bytes * layout.samples, 0);
 }
 
+/** Events per row group: rowGroupEvents, and no more than rowGroupBytes of raw values. */
+function rowsPerGroup(layout: ExportLayout, options: ParquetWriterOptions): number {
+  const byBytes = Math.floor((options.rowGroupBytes ?? 4 * 2 ** 20) / eventBytes(layout));
+  return Math.max(1, Math.min(options.rowGroupEvents ?? 1000, byBytes));
+}
+
 const COMPRESSION: Record<ParquetCompression, keyof typeof ParquetWasm.Compression> = {
   zstd: 'ZSTD',
   snappy: 'SNAPPY',
@@ -118,6 +126,7 @@ export class ParquetWriter {
   private failure: Error | null = null;
   private readonly finished: Promise<void>;
   private closing: Promise<void> | null = null;
+  private readonly syncOnClose: boolean;
 
   private constructor(pq: ParquetWasmModule, fd: number, path: string, layout: ExportLayout, options: ParquetWriterOptions) {
     this.pq = pq;
@@ -126,22 +135,15 @@ export class ParquetWriter {
     this.layout = layout;
     this.schema = exportSchema(layout, options.metadata);
     this.kinds = layout.fields.map((f) => KINDS[f.dtype]);
-    const byBytes = Math.floor((options.rowGroupBytes ?? 4 * 2 ** 20) / eventBytes(layout));
-    this.rowsPerGroup = Math.max(1, Math.min(options.rowGroupEvents ?? 1000, byBytes));
+    this.rowsPerGroup = rowsPerGroup(layout, options);
+    this.syncOnClose = options.sync === true;
     const n = this.rowsPerGroup;
     this.counter = new BigInt64Array(n);
     this.timestamp = new BigInt64Array(n);
     this.deadtime = new Float64Array(n);
     this.columns = this.kinds.map((k) => k.make(n * layout.samples));
 
-    const compression = pq.Compression[COMPRESSION[options.compression ?? 'zstd']];
-    const props = new pq.WriterPropertiesBuilder()
-      .setCompression(compression)
-      .setMaxRowGroupSize(n)
-      // Waveform samples are nearly all distinct: dictionaries only cost time.
-      .setDictionaryEnabled(false)
-      .setCreatedBy('RingScope (parquet-wasm)')
-      .build();
+    const props = ParquetWriter.properties(pq, layout, options);
     const input = new ReadableStream<ParquetWasm.RecordBatch>(
       {
         // The encoder asks for the next batch only after it has written the previous one.
@@ -177,9 +179,25 @@ export class ParquetWriter {
         }
       })
       .catch((e: unknown) => {
-        this.failure = new Error(`writing the Parquet file ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
+        // A file-system error (a full disk, a removed folder) names its cause; anything else is the encoder's.
+        this.failure = (e as NodeJS.ErrnoException)?.code
+          ? writeError('Parquet', path, e)
+          : new Error(`writing the Parquet file ${path} failed: ${e instanceof Error ? e.message : String(e)}`);
         this.notify();
       });
+  }
+
+  /** The encoder's settings for a layout and options (codec, row group size). */
+  static properties(pq: ParquetWasmModule, layout: ExportLayout, options: ParquetWriterOptions): ParquetWasm.WriterProperties {
+    return (
+      new pq.WriterPropertiesBuilder()
+        .setCompression(pq.Compression[COMPRESSION[options.compression ?? 'zstd']])
+        .setMaxRowGroupSize(rowsPerGroup(layout, options))
+        // Waveform samples are nearly all distinct: dictionaries only cost time.
+        .setDictionaryEnabled(false)
+        .setCreatedBy('RingScope (parquet-wasm)')
+        .build()
+    );
   }
 
   /** Creates the file and the encoder; rejects with an Error naming the file if it cannot. */
@@ -263,7 +281,15 @@ export class ParquetWriter {
       } finally {
         const fd = this.fd;
         this.fd = null;
-        if (fd !== null) closeSync(fd);
+        if (fd !== null) {
+          try {
+            if (this.syncOnClose && !this.failure) fdatasyncSync(fd);
+          } catch (e) {
+            this.failure = writeError('Parquet', this.path, e);
+          } finally {
+            closeSync(fd);
+          }
+        }
       }
       if (this.failure) throw this.failure;
     })();

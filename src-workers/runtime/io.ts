@@ -12,8 +12,8 @@ export type { FieldValues } from './field-values';
 export type FilterResult = null | false | true | (FieldValues | true | null | undefined)[];
 
 export interface SinkOptions {
-  /** Called when no event arrived for a while (about 200 ms): flush files here. */
-  onIdle?: () => void;
+  /** Called when no event arrived for a while (about 200 ms): flush files here (a promise is awaited). */
+  onIdle?: () => void | Promise<void>;
 }
 
 export interface ObservedEvent {
@@ -106,10 +106,12 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     let rb = buffers.get(a.buffer);
     if (!rb) buffers.set(a.buffer, (rb = RingBuffer.open(a.descriptor)));
     layouts[a.buffer] = a.descriptor.layout;
-    if (a.mode === 'read') readers[a.buffer] = rb.reader(init.group);
+    // What this thread holds is mirrored in shared memory: should the thread die, the engine gives it back.
+    const track = new Int32Array(init.track, i * 8, 2);
+    if (a.mode === 'read') readers[a.buffer] = rb.reader(init.group, { track });
     else if (a.mode === 'observe') observers[a.buffer] = rb.observer();
     else {
-      const w = rb.writer({ deadtime: isSource ? 'measure' : 'keep' });
+      const w = rb.writer({ deadtime: isSource ? 'measure' : 'keep', track });
       writers[a.buffer] = w;
       outIndex.set(w, STAT.OUT0 + i);
     }
@@ -158,9 +160,13 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     error: (message: string) => post({ type: 'log', level: 'error', message }),
   });
 
+  let lastError: string | null = null;
   /** Reports a function error; returns true when the loop should go on (skip_event). */
   const onError = (e: unknown, ev: { counter: number } | null): boolean => {
     const { message, stack } = describe(e);
+    // A sink's final flush repeats the write error that stopped it: report it once.
+    if (ev === null && message === lastError) return false;
+    lastError = message;
     post({ type: 'error', counter: ev ? ev.counter : null, message, stack, policy: init.on_error });
     if (init.on_error === 'skip_event') {
       stats[STAT.FAILED]++;
@@ -185,12 +191,11 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     }
   };
 
-  const next = (r: Reader, onIdle?: () => void): EventView | null => {
+  const next = (r: Reader): EventView | null => {
     for (;;) {
       const ev = r.next(POLL_MS);
       if (ev !== 'timeout') return ev;
       poll(true);
-      onIdle?.();
     }
   };
 
@@ -325,7 +330,14 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
       try {
         for (;;) {
           poll();
-          const ev = next(r, options.onIdle);
+          let ev = r.next(POLL_MS);
+          // While no event comes, the sink may flush; an asynchronous flush is awaited (its thread's event loop turns).
+          while (ev === 'timeout') {
+            poll(true);
+            const idle = options.onIdle?.();
+            if (isPromise(idle)) await idle;
+            ev = r.next(POLL_MS);
+          }
           if (!ev) return;
           stats[STAT.EVENTS_IN]++;
           try {
@@ -390,7 +402,7 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
       if (problem) throw new Error(`${init.name}: filename ${problem}`);
       const suffix = init.instances > 1 ? `_${init.instance}` : '';
       const path = `${init.runDirectory}/${base}${suffix}.${ext.replace(/^\./, '')}`;
-      post({ type: 'export', path });
+      post({ type: 'export', path, buffer: b });
       return path;
     },
 

@@ -47,6 +47,8 @@ export interface WorkerInit {
   runevents: number;
   stats: SharedArrayBuffer;
   statsOffset: number;
+  /** Int32Array of two words per assign entry: the held range of that reader or writer (see Reader/Writer `track`). */
+  track: SharedArrayBuffer;
   runDirectory: string;
   /** The setup file's folder: relative paths in parameters start here. */
   setupDirectory: string;
@@ -58,7 +60,7 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'error'; counter: number | null; message: string; stack?: string; policy: 'stop' | 'skip_event' }
-  | { type: 'export'; path: string }
+  | { type: 'export'; path: string; buffer: string }
   | { type: 'extra'; values: Record<string, number | string> }
   | { type: 'ready' }
   | { type: 'done'; ok: boolean };

@@ -15,6 +15,8 @@ export interface FakeEngineOptions {
   statusMs?: number;
   /** Makes start() reject with this message. */
   failStart?: string;
+  /** stop() only enters 'stopping' and waits (a function that does not stop); abort() ends the run. */
+  stuckStop?: boolean;
 }
 
 type Listeners = { [K in keyof EngineEvents]: Set<(p: EngineEvents[K]) => void> };
@@ -130,6 +132,10 @@ export class FakeEngine implements EngineHandle {
 
   async stop(): Promise<RunSummary> {
     this.calls.push('stop');
+    if (this.opts.stuckStop && this.state === 'running') {
+      this.setState('stopping');
+      return this.waitForEnd();
+    }
     return this.finish('stop');
   }
 
@@ -279,7 +285,9 @@ export class FakeEngine implements EngineHandle {
       setup: this.setupPath,
       started: this.startedIso,
       ended: new Date().toISOString(),
+      state: 'ended',
       end_reason: reason,
+      error: reason === 'error' ? 'a fake error' : null,
       run_directory: '/tmp/fake-target/setup_run',
       runevents: this.options.runevents ?? 0,
       runtime: this.options.runtime ?? 0,

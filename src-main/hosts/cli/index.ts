@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   run: { summary: 'run a setup headless: acquisition, exports and run.json, no window', load: async () => (await import('./commands/run')).run },
   validate: { summary: 'check a setup file and the files it names; print every problem', load: async () => (await import('./commands/validate')).validate },
   serve: { summary: 'show the window in a web browser (browser mode)', load: async () => (await import('./commands/serve')).serve },
+  recover: { summary: 'complete the run directory of a killed run: readable exports, run.json with end_reason killed', load: async () => (await import('./commands/recover')).recover },
   fit: { summary: 'fit the muon lifetime to a run’s decay times (unbinned maximum likelihood)', load: async () => (await import('./commands/fit')).fit },
 };
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { parquetMetadata } from 'hyparquet';
+import { parquetFiles } from '../../../src-workers/formats/parquet-dataset';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../../src-shared/desktop/api';
 import type { RunSummary } from '../../../src-shared/engine/status';
@@ -55,9 +56,12 @@ function expectWholeLines(file: string): number {
   return rows.length - 1;
 }
 
-function parquetRows(file: string): number {
-  const b = readFileSync(file);
-  return Number(parquetMetadata(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)).num_rows);
+/** Rows of a Parquet export (a dataset folder: every part), from the footers as hyparquet reads them. */
+function parquetRows(dataset: string): number {
+  return parquetFiles(dataset).reduce((n, file) => {
+    const b = readFileSync(file);
+    return n + Number(parquetMetadata(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)).num_rows);
+  }, 0);
 }
 
 describe('EngineSupervisor (engine host in a worker thread)', () => {

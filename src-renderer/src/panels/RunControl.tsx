@@ -36,6 +36,7 @@ export function RunControl() {
   const pause = useApp((s) => s.pause);
   const resume = useApp((s) => s.resume);
   const stop = useApp((s) => s.stop);
+  const abort = useApp((s) => s.abort);
   const setRunOption = useApp((s) => s.setRunOption);
 
   const active = isActive(state);
@@ -112,9 +113,16 @@ export function RunControl() {
             Pause
           </button>
         )}
-        <button type="button" className="danger" disabled={!canStop} onClick={() => void stop()}>
-          Stop
-        </button>
+        {state === 'stopping' ? (
+          // The second Stop: a function that does not stop is named in the log; this ends the run at once.
+          <button type="button" className="danger" disabled={!connected || pending === 'abort'} title="End the run now: files are closed as they are" onClick={() => void abort()}>
+            Abort
+          </button>
+        ) : (
+          <button type="button" className="danger" disabled={!canStop} onClick={() => void stop()}>
+            Stop
+          </button>
+        )}
       </div>
       {edited && editBlock !== null && !active && (
         <p className="hint start-blocked" data-testid="start-blocked">
@@ -122,6 +130,11 @@ export function RunControl() {
         </p>
       )}
       {!edited && !runnable && <p className="hint">Start is disabled: the setup has errors (see Problems).</p>}
+      {active && status?.disk?.warning && (
+        <p className="field-error disk-warning" data-testid="disk-warning" role="alert">
+          Warning: {status.disk.warning}.
+        </p>
+      )}
       {active && status?.run_directory && (
         <p className="run-dir">
           Writing to <code data-testid="run-directory">{status.run_directory}</code>

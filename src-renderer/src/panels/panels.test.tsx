@@ -47,6 +47,13 @@ describe('RunControl', () => {
     await m.emit(running(4));
     await m.click('Stop');
     expect(m.bridge.of('stop')).toHaveLength(1);
+    await m.emit({ type: 'status', seq: 5, status: { ...status({}), disk: { free: 5e6, rate: 1e5, seconds_left: 50, warning: 'the output disk is full in about 50 s at this rate' } } });
+    expect(m.container.querySelector('[data-testid=disk-warning]')!.textContent).toBe('Warning: the output disk is full in about 50 s at this rate.');
+    // While the run stops (a function may not stop), the button aborts.
+    await m.emit({ type: 'status', seq: 6, status: status({ state: 'stopping' }) });
+    expect(m.button('Abort').disabled).toBe(false);
+    await m.click('Abort');
+    expect(m.bridge.of('abort')).toHaveLength(1);
   });
 
   it('shows the summary of the finished run', async () => {

@@ -21,7 +21,7 @@ export interface Notice {
   text: string;
 }
 
-export type RunCommand = 'start' | 'pause' | 'resume' | 'stop';
+export type RunCommand = 'start' | 'pause' | 'resume' | 'stop' | 'abort';
 
 export interface AppState extends EditorSlice {
   connection: ConnectionState;
@@ -46,6 +46,8 @@ export interface AppState extends EditorSlice {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
+  /** Aborts a run that is stopping (files closed as they are). */
+  abort(): Promise<void>;
   openSetup(path: string): Promise<void>;
   setRunOption(key: 'runevents' | 'runtime', value: string): void;
   selectScopeBuffer(name: string | null): void;
@@ -142,6 +144,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       pause: () => runCommand('pause'),
       resume: () => runCommand('resume'),
       stop: () => runCommand('stop'),
+      abort: () => runCommand('abort'),
       openSetup: async (path) => {
         try {
           await bridge.request({ type: 'open', path });

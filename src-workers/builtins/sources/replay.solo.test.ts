@@ -113,7 +113,7 @@ describe('builtin:sources/replay in the engine', () => {
     w.close();
     const summary = await run(replaySetup('small-csv', file, SMALL_RB, 'rate', 'parquet'));
     expect(summary.end_reason).toBe('source_ended');
-    const rows = await sql(`SELECT counter, epoch_ms(timestamp) AS ts, wave, n FROM read_parquet('${exportOf(summary, 'replayed.parquet')}') ORDER BY counter`);
+    const rows = await sql(`SELECT counter, epoch_ms(timestamp) AS ts, wave, n FROM read_parquet('${exportOf(summary, 'replayed.parquet')}/*.parquet') ORDER BY counter`);
     expect(rows.map((r) => [Number(r.counter), Number(r.ts), ...(r.wave as number[]), ...(r.n as number[])])).toEqual(expectedRows(20));
   });
 
@@ -177,7 +177,7 @@ Functions:
     // Every replayed event was a double pulse the first time, so it is accepted again.
     expect(replayed.buffers.RB_3.written).toBe(accepted);
 
-    const q = (f: string) => sql(`SELECT * FROM read_parquet('${f}') ORDER BY counter`);
+    const q = (f: string) => sql(`SELECT * FROM read_parquet('${f}/*.parquet') ORDER BY counter`);
     const before = await q(params);
     const after = await q(exportOf(replayed, 'pulse_parameters.parquet'));
     expect(after.map((r) => Number(r.counter))).toEqual(before.map((r) => Number(r.counter)));

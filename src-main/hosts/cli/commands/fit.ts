@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { expectedCounts, fitLifetime, type LifetimeFit } from '../../../../src-shared/fit/lifetime';
 import { Histogram } from '../../../../src-shared/fit/histogram';
 import { ExportReadError, exportColumns, readExportColumn } from '../../../../src-workers/formats/export-columns';
+import { isParquetDataset } from '../../../../src-workers/formats/parquet-dataset';
 import type { CliCommand } from '../command';
 
 const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
@@ -87,7 +88,7 @@ export async function readFitInput(target: string, field: string): Promise<FitIn
   const path = resolve(target);
   if (!existsSync(path)) throw new UserError(`${target} does not exist`);
   let files: string[];
-  if (statSync(path).isDirectory()) files = await chooseExports(path, field);
+  if (statSync(path).isDirectory() && !isParquetDataset(path)) files = await chooseExports(path, field);
   else {
     const ext = extname(path).toLowerCase();
     if (ext !== '.parquet' && ext !== '.csv') throw new UserError(`${target} is neither a run directory nor a .parquet or .csv file`);

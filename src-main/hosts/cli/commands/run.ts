@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import type { RunSummary, StatusReport } from '../../../../src-shared/engine/status';
 import { loadEngine } from '../../../engine/load';
 import { maybeStartEpics } from '../../../epics';
+import { onStopSignals } from '../stop-signals';
 import { formatProblem } from './validate';
 
 const HELP = `Usage: ringscope run <setup.yaml> [options]
 
 Runs a setup headless: ring buffers and functions as configured, exports in a
-new run directory, run.json at the end.
+new run directory; run.json from the start (state "running", rewritten every
+2 s) and complete at the end.
 
 Options:
   --events N     stop after N source events (overrides runevents; 0 = unlimited)
@@ -22,9 +24,12 @@ Options:
   -h, --help     show this help
 
 While it runs: p + Enter pauses, r + Enter resumes, s + Enter stops.
-Ctrl-C stops gracefully (everything buffered is written); a second Ctrl-C aborts.
+Ctrl-C, SIGTERM and SIGHUP (timeout, systemd, docker, a closing terminal) stop
+gracefully (everything buffered is written); a second one aborts (a SIGTERM or
+SIGHUP within a second of the first counts as the same: \`timeout\` sends two).
 Exit status: 0 for a clean end, 1 for a setup or function error, 2 for usage, 3 for an abort.
 `;
+
 
 function fail(message: string, code = 2): number {
   process.stderr.write(`ringscope run: ${message}\n`);
@@ -42,11 +47,12 @@ function nonNegative(name: string, v: string | undefined): number | undefined | 
 export function statusLine(s: StatusReport): string {
   const parts = s.buffers.map((b) => `${b.name} ${b.rate.toFixed(0)} Hz ${b.written} ev fill ${b.filled}/${b.slots} dead ${(b.deadtime * 100).toFixed(1)}%`);
   const failed = s.functions.flatMap((f) => f.instances.filter((i) => i.state === 'failed').map(() => f.name));
-  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}`;
+  const disk = s.disk?.warning ? ` | warning: ${s.disk.warning}` : '';
+  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}${disk}`;
 }
 
 function summaryText(r: RunSummary): string {
-  const lines = [`Run ended: ${r.end_reason}`, `Run directory: ${r.run_directory}`];
+  const lines = [`Run ended: ${r.end_reason}${r.error ? ` — ${r.error}` : ''}`, `Run directory: ${r.run_directory}`];
   for (const [name, b] of Object.entries(r.buffers)) {
     const rel = Object.entries(b.released).map(([g, n]) => `${g} ${n}`).join(', ');
     lines.push(`  ${name}: ${b.written} written${rel ? `, released by ${rel}` : ''}, deadtime ${(b.deadtime_mean * 100).toFixed(2)}%`);
@@ -107,22 +113,24 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(statusLine(s) + '\n');
     }
   });
+  // The engine's warnings (a function that does not stop, a run.json that cannot be written) reach the terminal.
+  engine.on('log', (l) => {
+    if (l.source === 'engine' && l.level !== 'info') process.stderr.write(`${tty ? '\r\x1b[K' : ''}${l.level}: ${l.message}\n`);
+  });
   engine.on('error', (e) => {
     process.stderr.write(`${tty ? '\r\x1b[K' : ''}error in ${e.function} (${e.fkt_name}) #${e.instance}${e.counter !== null ? ` at event ${e.counter}` : ''}: ${e.message}\n`);
   });
 
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write(`${tty ? '\r\x1b[K' : ''}stopping: writing what is buffered (Ctrl-C again to abort)\n`);
+  const offSignals = onStopSignals((count, signal) => {
+    const by = signal === 'SIGINT' ? '' : ` (${signal})`;
+    if (count === 1) {
+      process.stderr.write(`${tty ? '\r\x1b[K' : ''}stopping${by}: writing what is buffered (Ctrl-C again to abort)\n`);
       void engine.stop();
     } else {
-      process.stderr.write('aborting\n');
+      process.stderr.write(`aborting${by}\n`);
       void engine.abort();
     }
-  };
-  process.on('SIGINT', onSigint);
+  });
 
   // Keyboard control as mimoCoRB's run_mimoDAQ: end of input never stops the run.
   const rl = createInterface({ input: process.stdin, terminal: false });
@@ -144,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     await engine.start(startOptions);
   } catch (e) {
     rl.close();
-    process.off('SIGINT', onSigint);
+    offSignals();
     await epics?.stop();
     return fail((e as Error).message, 1);
   }
@@ -152,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
   const summary = await engine.waitForEnd();
   rl.close();
   process.stdin.destroy();
-  process.off('SIGINT', onSigint);
+  offSignals();
   if (tty) process.stderr.write('\r\x1b[K');
   process.stderr.write(summaryText(summary));
   if (args.values.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -10,6 +10,7 @@ import { listPorts } from '../../../../src-workers/serial/ports';
 import { checkLoadedConfinement, checkSetupConfinement, isLoopback, type Roots } from '../../web/security';
 import { startServer } from '../../web/server';
 import { examplesDir, packageVersion } from '../package';
+import { onStopSignals } from '../stop-signals';
 
 const HELP = `Usage: ringscope serve [setup.yaml] [options]
 
@@ -38,8 +39,8 @@ Options:
 The window's setup editor opens the examples, edits and saves setups (.yaml
 files; the shipped examples are read-only: Save As makes a copy).
 
-Ctrl-C (or SIGTERM) stops a running run gracefully (everything buffered is
-written) and exits; a second one aborts the run and exits at once (status 3).
+Ctrl-C (or SIGTERM, SIGHUP) stops a running run gracefully (everything buffered
+is written) and exits; a second one aborts the run and exits at once (status 3).
 `;
 
 function fail(message: string, code = 2): number {
@@ -138,18 +139,15 @@ export async function serve(argv: string[]): Promise<number> {
   process.stdout.write(`RingScope serving on ${server.url}\n`);
 
   return new Promise<number>((done) => {
-    let interrupts = 0;
     let finished = false;
     const finish = (code: number) => {
       if (finished) return;
       finished = true;
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
+      offSignals();
       done(code);
     };
-    const shutdown = () => {
-      interrupts += 1;
-      if (interrupts === 1) {
+    const shutdown = (count: 1 | 2) => {
+      if (count === 1) {
         if (host.runState === 'running' || host.runState === 'paused') {
           process.stderr.write('stopping the run: writing what is buffered (Ctrl-C again to abort)\n');
         }
@@ -171,7 +169,6 @@ export async function serve(argv: string[]): Promise<number> {
         setTimeout(() => process.exit(3), 5_000).unref();
       }
     };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    const offSignals = onStopSignals(shutdown);
   });
 }

@@ -25,6 +25,12 @@ export interface EngineHostOptions {
 export interface RunningEngineHost {
   /** Reports an unrecoverable error to main, aborts any run (closing its files) and exits with 1. */
   fatal(err: unknown): void;
+  /**
+   * A signal to the engine's process (SIGTERM, SIGHUP: a session ending, a service manager): the
+   * first stops any run gracefully (everything buffered is written) and exits with 0, a second
+   * aborts the run (files closed as they are) and exits with 3.
+   */
+  signal(name: string): void;
 }
 
 /** Serves the control channel: waits for `init`, then attaches ports and obeys lifecycle messages. */
@@ -32,6 +38,8 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
   let host: Session | null = null;
   let output: OutputConfig = { directory: null, readOnlyRoots: [], fallback: null };
   let exiting = false;
+  let signals = 0;
+  let firstSignalAt = 0;
   const attached = new Set<() => void>();
 
   const exit = (code: number) => {
@@ -111,5 +119,24 @@ export function runEngineHost(channel: ParentChannel, opts: EngineHostOptions): 
     }
   });
 
-  return { fatal };
+  const signal = (name: string) => {
+    // A SIGTERM or SIGHUP delivered twice (to the process and to its group) is one request.
+    if (signals === 1 && name !== 'SIGINT' && performance.now() - firstSignalAt < 1000) return;
+    if (signals === 0) firstSignalAt = performance.now();
+    signals++;
+    const h = host;
+    if (signals === 1) {
+      try {
+        channel.post({ type: 'fatal', message: `the engine received ${name}: stopping the run (everything buffered is written); another signal aborts it` });
+      } catch {
+        // main is gone; the run is stopped all the same
+      }
+      // A second signal may come while this stop drains: then the host exits as aborted.
+      void (h ? h.close() : Promise.resolve()).catch(() => undefined).finally(() => exit(signals > 1 ? 3 : 0));
+    } else {
+      void (h ? h.abort() : Promise.resolve()).catch(() => undefined).finally(() => exit(3));
+    }
+  };
+
+  return { fatal, signal };
 }

@@ -17,4 +17,7 @@ if (!channel) {
 } else {
   const host = runEngineHost(channel, { exit: (code) => process.exit(code) });
   process.on('uncaughtException', (err) => host.fatal(err));
+  // In its own process (the utility process), a signal stops the run as the first Ctrl-C of `ringscope run`;
+  // as a worker thread (tests) the process's signals are not the engine's.
+  if (electronParent) for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(s, () => host.signal(s));
 }
