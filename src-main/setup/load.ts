@@ -11,7 +11,7 @@ import { hasErrors, sortProblems } from '../../src-shared/setup/parse';
 import { YamlSource } from '../../src-shared/setup/source';
 import type { KeyPath, Problem, Setup } from '../../src-shared/setup/types';
 import { findNode } from '../../src-shared/setup/edit';
-import { bufferMemoryProblems } from './machine-limits';
+import { bufferMemoryProblems, sameExportFiles } from './machine-limits';
 import { checkExport, findModule } from './modules';
 import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
@@ -262,6 +262,7 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
     );
   }
   await Promise.all(exportChecks);
+  sameExportFiles(setup, functions, paths.functions, at);
 
   const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f)))]);
   return {

@@ -96,7 +96,11 @@ function run(path: string): Promise<ModuleProbe> {
       done(r);
       void worker.terminate();
     };
-    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', ms }), ms);
+    // The clock starts when the thread runs, so a busy machine's slow thread start-up does not count.
+    let timer: NodeJS.Timeout | undefined;
+    worker.once('online', () => {
+      if (!settled) timer = setTimeout(() => finish({ ok: false, reason: 'timeout', ms }), ms);
+    });
     worker.on('message', (m: ModuleProbe) => finish(m));
     worker.on('error', (e) => finish({ ok: false, reason: 'threw', error: e?.name ?? 'Error', message: String(e?.message ?? e) }));
     worker.on('exit', (code) => finish({ ok: false, reason: 'exit', code }));
