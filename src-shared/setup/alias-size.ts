@@ -26,18 +26,24 @@ export function aliasBomb(doc: Document, limit = MAX_ALIAS_VALUES): { alias: Nod
       return n;
     }
     const n = node as Node;
-    if (n.anchor) anchors.set(n.anchor, n);
+    // Only anchored nodes are remembered (an alias can name nothing else): no map entry per value.
+    const anchored = Boolean(n.anchor);
+    if (anchored) {
+      anchors.set(n.anchor!, n);
+      open.add(n);
+    }
     let total = 1;
-    open.add(n);
     if (isMap(n) || isSeq(n)) {
       for (const item of n.items as unknown[]) {
         if (isPair(item)) total += size(item.key) + size(item.value);
         else total += size(item);
       }
     }
-    open.delete(n);
     total = Math.min(Number.MAX_VALUE, total);
-    sizes.set(n, total);
+    if (anchored) {
+      open.delete(n);
+      sizes.set(n, total);
+    }
     return total;
   };
   size(doc.contents);
