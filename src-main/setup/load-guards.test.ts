@@ -84,6 +84,17 @@ describe('user modules are loaded apart, with a time limit', () => {
     expect(errors[0].message).toMatch(message);
   });
 
+  it('an fkt_name such as valueOf or constructor means an export of that name, not what every object has', async () => {
+    writeFileSync(join(dir, 'modules/odd.mjs'), 'function src(io) { return io.source(() => false); }\nexport { src as valueOf };\n');
+    change('file_name: modules/count_source, fkt_name: count_source', 'file_name: modules/odd, fkt_name: valueOf');
+    expect(await errorsOf()).toEqual([]);
+    const text = change('fkt_name: valueOf', 'fkt_name: constructor');
+    const errors = await errorsOf();
+    expect(errors.map((e) => [e.line, e.path, e.message])).toEqual([
+      [lineOf(text, 'fkt_name: constructor'), 'Functions[1].Fkt_1.fkt_name', 'modules/odd does not export a function named "constructor". It exports: valueOf.'],
+    ]);
+  });
+
   it('a module that loads is still checked for its export', async () => {
     const text = change('fkt_name: count_source', 'fkt_name: count_sourse');
     const errors = await errorsOf();

@@ -71,7 +71,7 @@ export async function checkExport(path: string, name: string, shown: string): Pr
     return { ok: false, message: `${shown} could not be loaded: ${probe.error}: ${first}. Fix the module (run it with node to see the whole error).`, module: true };
   }
   const types = probe.exports;
-  const value = types[name];
+  const value = Object.hasOwn(types, name) ? types[name] : undefined;
   if (value === 'function') return { ok: true };
   const names = Object.keys(types).filter((k) => k !== 'default');
   const fns = names.filter((k) => types[k] === 'function');

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASE, edit } from '../../test/support/setup/two-buffers';
 import { MAX_ALIAS_VALUES } from './alias-size';
+import { resolveFunctionConfig } from './merge';
 import { MAX_NUM_PROCESS, MAX_THREADS, RESERVED_NAMES, parseSetup } from './parse';
 
 const errors = (text: string) => parseSetup(text).problems.filter((p) => p.severity === 'error');
@@ -71,6 +72,21 @@ describe('names reserved in JavaScript objects', () => {
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatchObject({ code: 'reserved-name', line: lineOf(text, name), path: 'RingBuffer[0].RB_1.data_type.2[0]' });
     expect(errs[0].message).toContain(`Field name "${name}" of RB_1 is reserved in JavaScript`);
+  });
+
+  it('parameters named like them stay parameters, and an fkt_name like them finds only its own section', () => {
+    const text = edit('      fkt_name: filter\n', '      fkt_name: constructor\n      config: {__proto__: {polluted: 1}, toString: 3, valueOf: [1, 2]}\n');
+    const { setup } = parseSetup(text);
+    expect(errors(text)).toEqual([]);
+    const fn = setup.functions.find((f) => f.name === 'Fkt_2')!;
+    const { config, origin } = resolveFunctionConfig(fn, setup);
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect(Object.keys(config).sort()).toEqual(['__proto__', 'toString', 'valueOf']);
+    expect(Object.getOwnPropertyDescriptor(config, '__proto__')?.value).toEqual({ polluted: 1 });
+    expect((config as Record<string, unknown>).polluted).toBeUndefined();
+    expect([config.toString, config.valueOf]).toEqual([3, [1, 2]]);
+    // No FunctionConfigs section "constructor" is written, so none is used (not Object's constructor).
+    expect(Object.values(origin)).toEqual(['Fkt_2.config', 'Fkt_2.config', 'Fkt_2.config']);
   });
 
   it('lists every name an object inherits', () => {
