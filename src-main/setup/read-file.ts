@@ -63,7 +63,7 @@ async function read(path: string, maxBytes: number): Promise<string> {
     const st = await fh.stat();
     if (st.isDirectory()) throw new SetupReadError('is a folder', 'EISDIR');
     if (!st.isFile()) throw new SetupReadError(`is a ${kindOf(st)}, not a file`, 'ENOTREG');
-    if (st.size > maxBytes) throw new SetupReadError(`is ${(st.size / 2 ** 20).toFixed(1)} MiB, more than a setup file can be (${maxBytes / 2 ** 20} MiB)`, 'EFBIG');
+    if (st.size > maxBytes) throw new SetupReadError(`is ${(st.size / 2 ** 20).toFixed(1)} MiB, more than a setup or config file can be (${maxBytes / 2 ** 20} MiB)`, 'EFBIG');
     return await fh.readFile('utf8');
   } finally {
     await fh.close();
