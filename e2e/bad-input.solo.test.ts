@@ -13,7 +13,7 @@ import { corpus, EXPECTED_TO_BE_FIXED, type Case } from '../test/support/fuzz/co
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'ringscope.mjs');
-/** A child still running after this is a hang (the slowest honest case, a module looping at load, takes ~2 × 3 s). */
+/** A child still running after this is a hang (the slowest honest case, a module looping at load, takes ~2 × 5 s). */
 const WATCHDOG_MS = 60_000;
 const PARALLEL = 2;
 const LINE = /^(.+):(\d+):(\d+): (error|warning|note): (.+?)(?: \(at (.+)\))?$/;
@@ -31,8 +31,8 @@ function cli(args: string[], cwd: string): Promise<Child> {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Modules that loop at load are cut off after 3 s instead of 10 (a module that loads fine takes well under a second, even on a busy machine).
-      env: { ...process.env, RINGSCOPE_MODULE_LOAD_TIMEOUT: '3' },
+      // Modules that loop at load are cut off after 5 s instead of 10 (a module that loads fine takes a fraction of a second on an idle machine; 5 s leaves room for a busy one).
+      env: { ...process.env, RINGSCOPE_MODULE_LOAD_TIMEOUT: '5' },
     });
     let stdout = '';
     let stderr = '';
