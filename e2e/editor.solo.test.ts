@@ -2,7 +2,7 @@
 // built CLI, the real engine and loader) in a child process, Debian's Chromium
 // driven by playwright-core at 1280 × 800. Every wait is on what the page
 // shows (paths, markers, run state), never a sleep.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -217,6 +217,56 @@ describe('setup editor in the browser', () => {
 
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.waitForSelector('.app[data-run-state="ended"]', WAIT);
+    expect(page.errors).toEqual([]);
+    await page.close();
+    expect(await served.stop()).toBe(0);
+  });
+
+  it('Start on an unsaved draft of an example asks where to save it; Cancel starts nothing; the saved copy runs and the example folder stays as it was', async () => {
+    const example = join(root, 'examples', 'sensors');
+    const listing = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).sort();
+    const before = listing(example);
+    // No --output: runs go next to the setup, as a user's would.
+    const served = await spawnServe(['--root', tmp]);
+    const page = await openPage(served.url);
+    await showEditor(page);
+    await openThroughDialog(page, { example: 'Computer sensors' });
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor-path]')?.textContent === 'examples/sensors/setup.yaml', null, WAIT);
+
+    // An edit makes it a draft of a read-only example.
+    const dt = param(page, 'Fkt_1', 'dt').getByLabel('Fkt_1 dt');
+    await dt.fill('0.25');
+    await page.waitForSelector('[data-testid=dirty-marker]', WAIT);
+
+    // Start asks where to save it; Cancel: nothing starts, and the page says why.
+    const start = page.getByRole('button', { name: 'Start', exact: true });
+    await start.click();
+    const saveAs = page.getByRole('dialog', { name: 'Save setup as' });
+    await saveAs.waitFor(WAIT);
+    expect(await saveAs.getByLabel('Save as path').inputValue()).toBe('sensors.yaml');
+    await saveAs.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => /The run was not started: save the setup first/.test(document.querySelector('.notices')?.textContent ?? ''), null, WAIT);
+    expect(await page.getAttribute('.app', 'data-run-state')).not.toBe('running');
+    expect(listing(example)).toEqual(before);
+
+    // Start again and save it: the copy is opened and runs.
+    const target = join(tmp, 'mine', 'sensors.yaml');
+    await start.click();
+    await saveAs.waitFor(WAIT);
+    await saveAs.getByLabel('Save as path').fill(target);
+    await saveAs.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForSelector('.app[data-run-state="running"]', WAIT);
+    expect(await editorPath(page)).toBe(target);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.waitForSelector('.app[data-run-state="ended"]', WAIT);
+
+    // The run lies next to the saved copy and keeps the edited setup; the example folder is unchanged.
+    const runs = readdirSync(join(tmp, 'mine', 'target'));
+    expect(runs).toHaveLength(1);
+    expect(readFileSync(join(tmp, 'mine', 'target', runs[0], 'setup', 'sensors.yaml'), 'utf8')).toBe(readFileSync(target, 'utf8'));
+    expect(readFileSync(target, 'utf8')).toMatch(/dt: 0\.25/);
+    expect(listing(example)).toEqual(before);
+    expect(existsSync(join(example, 'target'))).toBe(false);
     expect(page.errors).toEqual([]);
     await page.close();
     expect(await served.stop()).toBe(0);

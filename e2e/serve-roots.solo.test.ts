@@ -35,7 +35,7 @@ afterAll(async () => {
 /** A setup in R: a sensors source and a CSV sink, with `extra` lines for Fkt_2 and `top` lines at the top. */
 function setupText(opts: { sink?: string; source?: string; top?: string } = {}): string {
   return `${opts.top ?? ''}RingBuffer:
-  - RB_1: {number_of_slots: 8, channel_per_slot: 1, data_type: {1: [value, float64]}}
+  - RB_1: {number_of_slots: 8, channel_per_slot: 1, data_type: {1: [cpu, float64]}}
 Functions:
   - Fkt_main: {runtime: 0, runevents: 5}
   - Fkt_1: ${opts.source ?? '{file_name: "builtin:sources/sensors", RB_assign: {RB_1: write}, config: {fields: [cpu], dt: 0.01}}'}

@@ -1,6 +1,6 @@
 // The engine: turns a run plan into ring buffers and worker threads, runs the
 // state machine, reports status and writes the run directory. Plain Node.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EndReason, FunctionError, RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import { RUN_CONTROL, type WorkerMessage } from '../../src-workers/runtime/protocol';
@@ -10,7 +10,7 @@ import { isSource, readerGroups, type RunPlan } from './plan';
 import { LiveAnalysis } from './live-analysis';
 import { Observers } from './observers';
 import { createRun, drainGroup, endBuffer, reclaimInstance, spawnInstance, terminateInstance, type Instance, type Run } from './run';
-import { createRunDirectory, snapshotSetup } from './run-directory';
+import { createRunDirectory, discardRunDirectory, snapshotSetup } from './run-directory';
 import { giveReserveUp, RUN_FILE_EVERY_S, setReserveAside, writeRunFile } from './run-file';
 import { collectStatus, idleStatus, runProgress, runSummary } from './status-report';
 import { threadDeath, notStoppedMessage } from './thread-health';
@@ -113,12 +113,15 @@ export class Engine implements EngineHandle {
     this.setState('starting');
     const started = new Date();
     const outputDirectory = options.outputDirectory ?? this.plan.outputDirectory;
-    let dir: string;
+    let dir: string | null = null;
+    const outputExisted = existsSync(outputDirectory);
     try {
       dir = createRunDirectory(outputDirectory, this.plan.setupName, started);
-      snapshotSetup(dir, this.plan.setupPath, this.plan.snapshotFiles);
+      snapshotSetup(dir, this.plan.setupPath, this.plan.snapshotFiles, this.plan.setupText);
       setReserveAside(dir);
     } catch (e) {
+      // Nothing is left behind by a run that could not start.
+      discardRunDirectory(dir, outputDirectory, outputExisted);
       this.setState('failed');
       this.setState('idle');
       throw new Error(`cannot create the run directory in ${outputDirectory}: ${fileErrorCause(e)}`);

@@ -35,6 +35,7 @@ export function planFromSetup(loaded: LoadedSetup): RunPlan {
       };
     }),
     snapshotFiles: [loaded.path, ...loaded.configFiles],
+    setupText: loaded.file.text,
   };
 }
 

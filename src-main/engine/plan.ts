@@ -34,6 +34,8 @@ export interface RunPlan {
   functions: PlannedFunction[];
   /** Absolute paths of the setup and every config file, copied into the run directory. */
   snapshotFiles: string[];
+  /** The setup text that was validated: the run directory keeps it (an unsaved draft may differ from the file, or have none yet). */
+  setupText?: string;
 }
 
 /** The reader groups of a buffer: one per Functions entry that reads it. */

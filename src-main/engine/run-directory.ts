@@ -1,5 +1,5 @@
 // Run directories: <output>/<name>_<YYYY-MM-DDTHHMMSS>[-N]/, never overwritten.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
 function pad(n: number): string {
@@ -26,13 +26,28 @@ export function createRunDirectory(outputDirectory: string, name: string, when: 
   }
 }
 
-/** Copies the setup and its config files into <runDir>/setup/, keeping their paths relative to the setup's folder. */
-export function snapshotSetup(runDir: string, setupPath: string, files: string[]): void {
+/**
+ * Copies the setup and its config files into <runDir>/setup/, keeping their paths relative to the
+ * setup's folder; with `setupText`, that is written as the setup file (what was validated and runs,
+ * also for an unsaved draft).
+ */
+export function snapshotSetup(runDir: string, setupPath: string, files: string[], setupText?: string): void {
   const root = dirname(resolve(setupPath));
   for (const f of files) {
     const rel = relative(root, f);
     const target = rel.startsWith('..') ? join(runDir, 'setup', basename(f)) : join(runDir, 'setup', rel);
     mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(f, target);
+    if (setupText !== undefined && resolve(f) === resolve(setupPath)) writeFileSync(target, setupText);
+    else copyFileSync(f, target);
+  }
+}
+
+/** Removes a run directory that could not be set up, and its output folder when the run created it and it is empty. */
+export function discardRunDirectory(dir: string | null, outputDirectory: string, outputExisted: boolean): void {
+  try {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (!outputExisted && readdirSync(outputDirectory).length === 0) rmdirSync(outputDirectory);
+  } catch {
+    // nothing there to remove
   }
 }

@@ -106,7 +106,7 @@ describe('Session for the setup editor', () => {
     mkdirSync(join(examples, 'notes'), { recursive: true });
     writeFileSync(join(examples, 'tiny', 'setup.yaml'), SETUP);
     writeFileSync(join(examples, 'notes', 'other.yaml'), 'just: a config\n');
-    const { host, c, att } = makeHost(dir, { examplesDir: examples, readOnlyRoots: [examples] });
+    const { host, c, att, engines } = makeHost(dir, { examplesDir: examples, readOnlyRoots: [examples] });
     await att.handle({ type: 'list_setups', req: 2 });
     const list = c.last('setup_list')!;
     expect(list.examples).toEqual([{ title: 'Tiny', path: join(examples, 'tiny', 'setup.yaml') }]);
@@ -118,6 +118,13 @@ describe('Session for the setup editor', () => {
     await att.handle({ type: 'save_setup', req: 3, path: list.examples[0].path, text: SETUP, from: list.examples[0].path });
     expect(c.ack(3)).toMatchObject({ ok: false, code: 'read-only' });
     expect(c.ack(3)!.message).toContain('Save As');
+    // Starting an edited, unsaved example is refused too: its runs would land inside the examples.
+    await att.handle({ type: 'open', req: 4, path: list.examples[0].path, text: SETUP.replace('title: Tiny', 'title: Edited') });
+    expect(c.last('setup')!.setup).toMatchObject({ draft: true, readOnly: true, runnable: true });
+    await att.handle({ type: 'start', req: 5 });
+    expect(c.ack(5)).toMatchObject({ ok: false, code: 'read-only' });
+    expect(c.ack(5)!.message).toContain('is an edited copy of a shipped example, which stays as it is: save it elsewhere (Save As)');
+    expect(engines.at(-1)!.state).toBe('idle');
   });
 
   it('Save As writes the text elsewhere with relative paths rewritten and comments kept, then opens it', async () => {

@@ -360,6 +360,9 @@ export class Session {
   private async doStart(runevents?: number, runtime?: number): Promise<void> {
     const e = this.loaded();
     if (isActive(e.state)) throw new Error('A run is already in progress.');
+    // An edited shipped example runs only as a saved copy: its runs would land inside the examples.
+    if (this.setup?.draft && this.setup.readOnly)
+      throw new SaveRefused(`${this.setup.path} is an edited copy of a shipped example, which stays as it is: save it elsewhere (Save As) and start the saved copy.`, 'read-only');
     this.runEndedSent = false;
     // A window shows histograms and strip charts: every scalar buffer gets a histogram reader.
     await e.start({ runevents, runtime, outputDirectory: this.opts.outputDirectory, histograms: true });

@@ -12,11 +12,12 @@ import type { SetupEntry, SetupProblem } from '../../src-shared/bridge/protocol'
 import { parseSetup } from '../../src-shared/setup/parse';
 import { YAML_OPTIONS, YamlSource } from '../../src-shared/setup/source';
 import { resolveSetup } from '../setup/load';
+import { MAX_SETUP_FILE_BYTES } from '../setup/read-file';
 import { isInside, realPath } from './paths';
 import { SetupFile } from '../setup/setup-file';
 
-/** Setup and config files larger than this are not sent to pages (they are not hand-written setups). */
-export const MAX_SETUP_BYTES = 1 << 20;
+/** Setup and config files larger than this are not sent to pages (they are not hand-written setups): the loader's limit. */
+export const MAX_SETUP_BYTES = MAX_SETUP_FILE_BYTES;
 
 /** A user-caused refusal with a stable code the page can act on ('exists' asks to overwrite). */
 export class SaveRefused extends Error {

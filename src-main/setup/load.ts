@@ -11,6 +11,7 @@ import { hasErrors, sortProblems } from '../../src-shared/setup/parse';
 import { YamlSource } from '../../src-shared/setup/source';
 import type { KeyPath, Problem, Setup } from '../../src-shared/setup/types';
 import { findNode } from '../../src-shared/setup/edit';
+import { bufferMemoryProblems, sameExportFiles } from './machine-limits';
 import { checkExport, findModule } from './modules';
 import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
@@ -173,6 +174,8 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
     return cf;
   };
 
+  for (const p of bufferMemoryProblems(setup, paths.buffers)) at('error', p.path, p.message, 'over-memory');
+
   // The common config file and its general: section.
   let common: ConfigFile | null = null;
   if (setup.main.config_file && paths.main) {
@@ -254,11 +257,12 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
     if (options.checkModules === false || fn.fkt_name === '') continue;
     exportChecks.push(
       checkExport(found.path, fn.fkt_name, fn.file_name).then((r) => {
-        if (!r.ok) at('error', [...where, 'fkt_name'], r.message, 'missing-export', r.suggestion);
+        if (!r.ok) at('error', [...where, r.module ? 'file_name' : 'fkt_name'], r.message, r.module ? 'module-load' : 'missing-export', r.suggestion);
       }),
     );
   }
   await Promise.all(exportChecks);
+  sameExportFiles(setup, functions, paths.functions, at);
 
   const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f)))]);
   return {

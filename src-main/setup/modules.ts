@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { didYouMean } from '../../src-shared/setup/didyoumean';
+import { probeModule } from './module-probe';
 
 /** Extensions tried, in this order, when file_name has none. */
 export const MODULE_EXTENSIONS = ['.mjs', '.js', '.ts', '.mts', '.cjs', '.cts'] as const;
@@ -55,24 +56,27 @@ export async function importModule(path: string): Promise<Record<string, unknown
   return module;
 }
 
-export type ExportCheck = { ok: true } | { ok: false; message: string; suggestion?: string };
+/** `module`: the module itself failed (load error, exit, endless loop), not its exports. */
+export type ExportCheck = { ok: true } | { ok: false; message: string; suggestion?: string; module?: boolean };
 
-/** Checks that a module exports a function named `name`; the message says what it exports instead. */
+/** Checks that a module exports a function named `name` (imported in a worker thread of its own); the message says what it exports instead. */
 export async function checkExport(path: string, name: string, shown: string): Promise<ExportCheck> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await importModule(path);
-  } catch (e) {
-    const err = e as Error;
-    const first = String(err?.message ?? e).split('\n')[0].replace(/[.\s]+$/, '');
-    return { ok: false, message: `${shown} could not be loaded: ${err?.name ?? 'Error'}: ${first}. Fix the module (run it with node to see the whole error).` };
+  const probe = await probeModule(path);
+  if (!probe.ok) {
+    if (probe.reason === 'exit')
+      return { ok: false, message: `${shown} ended the process while loading (process.exit(${probe.code}) at its top level), so it cannot run as a function. Remove the exit from the module's top level; end a source by returning false from its fill function.`, module: true };
+    if (probe.reason === 'timeout')
+      return { ok: false, message: `${shown} did not finish loading within ${probe.ms / 1000} s (an endless loop or a long wait at its top level?). Move the work into the exported function.`, module: true };
+    const first = probe.message.split('\n')[0].replace(/[.\s]+$/, '');
+    return { ok: false, message: `${shown} could not be loaded: ${probe.error}: ${first}. Fix the module (run it with node to see the whole error).`, module: true };
   }
-  const value = mod[name];
-  if (typeof value === 'function') return { ok: true };
-  const names = Object.keys(mod).filter((k) => k !== 'default');
-  const fns = names.filter((k) => typeof mod[k] === 'function');
-  if (value !== undefined) return { ok: false, message: `${shown} exports "${name}", but it is ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not a function.` };
-  const viaDefault = mod.default && typeof (mod.default as Record<string, unknown>)[name] === 'function';
+  const types = probe.exports;
+  const value = Object.hasOwn(types, name) ? types[name] : undefined;
+  if (value === 'function') return { ok: true };
+  const names = Object.keys(types).filter((k) => k !== 'default');
+  const fns = names.filter((k) => types[k] === 'function');
+  if (value !== undefined) return { ok: false, message: `${shown} exports "${name}", but it is ${value === 'object' ? 'an object' : `a ${value}`}, not a function.` };
+  const viaDefault = probe.defaultFunctions.includes(name);
   const guess = didYouMean(name, fns);
   const list = fns.length ? ` It exports: ${fns.join(', ')}.` : names.length ? ' It exports no functions.' : ' It exports nothing.';
   return {

@@ -100,5 +100,7 @@ export function fileNameProblem(name: string): string | null {
   if (/[/\\]/.test(name)) return `must be a file name in the run directory, without folders ("${name}" has a / or \\)`;
   if (name === '.' || name === '..') return `must be a file name in the run directory, not "${name}"`;
   if (name.includes('\0')) return 'must be a file name without NUL characters';
+  // Most file systems take 255 bytes per name; the exporter adds an extension (and "-2" … on a clash).
+  if (new TextEncoder().encode(name).length > 200) return `must be a file name of at most 200 bytes (this one has ${new TextEncoder().encode(name).length})`;
   return null;
 }

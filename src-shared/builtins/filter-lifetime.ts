@@ -2,6 +2,7 @@
 // lifetime. Parameters only; the implementation is src-workers/builtins/filters/lifetime.ts
 // on src-workers/physics/double-pulse.ts (which holds the same defaults).
 // Prominences are in mV (independent of the baseline), distances and widths in samples.
+import { lifetimeFilterLayout } from './layouts';
 import type { BuiltinSpec } from './spec';
 
 const scaling = (ch: string): BuiltinSpec['params'][number] => ({
@@ -42,4 +43,5 @@ export const FILTER_LIFETIME: BuiltinSpec = {
       help: 'Start and stop patterns over chA…chD, as [[start], [stop]] pairs: "+" a pulse, "-" none, "0" either (rows may also be written as strings, "++--"). The last matching signature wins; its direction (up: stop pulse in A/B only, down: in C/D only) picks the output buffer.',
     },
   ],
+  layout: lifetimeFilterLayout,
 };

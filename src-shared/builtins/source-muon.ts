@@ -2,6 +2,7 @@
 // pulse simulator). Parameters only; the implementation is
 // src-workers/builtins/sources/muon.ts on src-workers/physics/muon-sim.ts (which holds the
 // same defaults). Waveforms are in mV with the baseline at analogue_offset.
+import { muonSourceLayout } from './layouts';
 import type { BuiltinSpec } from './spec';
 
 /** The muon simulation's declaration (mimoCoRB's names and defaults). */
@@ -40,4 +41,5 @@ export const SOURCE_MUON: BuiltinSpec = {
       help: 'Seed of the random numbers: the same seed gives the same waveforms (reproducible runs). Empty = a new seed each run.',
     },
   ],
+  layout: muonSourceLayout,
 };

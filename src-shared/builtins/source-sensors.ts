@@ -1,5 +1,6 @@
 // builtin:sources/sensors — the computer's own sensors (the seed's "simple
 // DAQ"). Parameters only; the implementation is src-workers/builtins/sources/sensors.ts.
+import { sensorsSourceLayout } from './layouts';
 import type { BuiltinSpec } from './spec';
 
 /** The computer-sensors source's declaration. */
@@ -19,4 +20,5 @@ export const SOURCE_SENSORS: BuiltinSpec = {
       help: 'Seconds between readings; ticks keep to a fixed grid from the start, and a reading that takes too long skips ticks (counted as missed).',
     },
   ],
+  layout: sensorsSourceLayout,
 };

@@ -26,10 +26,29 @@ export interface ParamSpec {
 
 export type BuiltinKind = 'source' | 'filter' | 'sink';
 
+/** A buffer's record layout as a built-in's layout check sees it. */
+export interface LayoutBuffer {
+  name: string;
+  /** channel_per_slot: values per field. */
+  samples: number;
+  fields: ReadonlyArray<{ name: string; dtype: string }>;
+}
+
+/** What is wrong between a built-in and one buffer it reads or writes (the message names fields and dtypes). */
+export interface LayoutProblem {
+  buffer: string;
+  message: string;
+}
+
 /** A built-in function: id 'sources/muon' is named in a setup as `builtin:sources/muon`. */
 export interface BuiltinSpec {
   id: string;
   kind: BuiltinKind;
   summary: string;
   params: ParamSpec[];
+  /**
+   * Checks the fields (names, dtypes, samples) of the buffers it reads and writes, in RB_assign
+   * order, against what it produces and consumes; absent when any layout will do (the sinks).
+   */
+  layout?: (buffers: { reads: LayoutBuffer[]; writes: LayoutBuffer[] }) => LayoutProblem[];
 }

@@ -238,7 +238,7 @@ export function editText(text: string, path: KeyPath, value: unknown): string {
     if (source !== null) {
       const candidate = text.slice(0, node.range[0]) + source + text.slice(node.range[1]);
       const check = new YamlSource(candidate, '');
-      if (!check.broken && deepEqual(check.doc.toJS({ maxAliasCount: 1000 }), expected.toJS({ maxAliasCount: 1000 }))) return candidate;
+      if (!check.broken && deepEqual(check.doc.toJS({ maxAliasCount: -1 }), expected.toJS({ maxAliasCount: -1 }))) return candidate;
     }
   }
   return expected.toString(YAML_TO_STRING);

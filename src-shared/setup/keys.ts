@@ -18,3 +18,13 @@ export const METADATA_FIELDS = ['counter', 'timestamp', 'deadtime'] as const;
 /** Ring buffers needing more memory than this in total get a warning. */
 export const TOTAL_MEMORY_WARNING = 2 * 1024 ** 3;
 
+/** Most threads (num_process) one function may run: each is a worker thread with its own JavaScript heap. */
+export const MAX_NUM_PROCESS = 64;
+/** Most worker threads a whole setup may start (the sum of num_process). */
+export const MAX_THREADS = 256;
+/**
+ * Names every JavaScript object already has (constructor, toString, valueOf, __proto__, hasOwnProperty …).
+ * Events, exporters and user functions keep fields in plain objects keyed by name, where such a
+ * name would meet the built-in property instead of the field; validation refuses them as field names.
+ */
+export const RESERVED_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype).sort();

@@ -31,8 +31,9 @@ export function mergeConfig(layers: readonly ConfigLayer[]): MergedConfig {
   for (const layer of layers) {
     if (!isRecord(layer.values)) continue;
     for (const [k, v] of Object.entries(layer.values)) {
-      config[k] = v;
-      origin[k] = layer.source;
+      // Defined, not assigned: a parameter named __proto__ stays a parameter instead of replacing the prototype.
+      Object.defineProperty(config, k, { value: v, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(origin, k, { value: layer.source, enumerable: true, writable: true, configurable: true });
     }
   }
   return { config, origin };
@@ -55,9 +56,12 @@ export interface LayerInputs {
 export function configLayers(fn: FunctionSpec, setup: Setup, inputs: LayerInputs = {}): ConfigLayer[] {
   const layers: ConfigLayer[] = [];
   if (inputs.builtin) layers.push({ source: `defaults of builtin:${inputs.builtin.id}`, values: builtinDefaults(inputs.builtin) });
-  layers.push({ source: `FunctionConfigs.${fn.fkt_name}`, values: setup.function_configs[fn.fkt_name] });
+  // Own keys only: an fkt_name such as "constructor" or "toString" must not find what every object inherits.
+  const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
+  const fc = own(setup.function_configs, fn.fkt_name);
+  layers.push({ source: `FunctionConfigs.${fn.fkt_name}`, values: isRecord(fc) ? fc : undefined });
   if (inputs.common && isRecord(inputs.common.values)) {
-    const section = inputs.common.values[fn.fkt_name];
+    const section = own(inputs.common.values, fn.fkt_name);
     layers.push({ source: `${inputs.common.label} (section ${fn.fkt_name})`, values: isRecord(section) ? section : undefined });
   }
   if (inputs.file) layers.push({ source: inputs.file.label, values: isRecord(inputs.file.values) ? inputs.file.values : undefined });

@@ -3,7 +3,7 @@
 import { isMap, isSeq, type Node } from 'yaml';
 import { didYouMean } from './didyoumean';
 import { parseDType } from './dtype';
-import { BUFFER_KEYS, DISPLAY_KEYS, HISTOGRAM_KEYS, METADATA_FIELDS } from './keys';
+import { BUFFER_KEYS, DISPLAY_KEYS, HISTOGRAM_KEYS, METADATA_FIELDS, RESERVED_NAMES } from './keys';
 import { describe, scalarOf, sentence, type BufferDef, type ParseContext } from './parse-context';
 import type { Entry } from './source';
 import type { BufferSpec, DisplayHints, FieldSpec, KeyPath } from './types';
@@ -118,6 +118,16 @@ function dataType(ctx: ParseContext, buffer: string, e: Entry, path: KeyPath): F
     const type = scalarOf(typeNode);
     if (typeof type !== 'string') {
       ctx.report('error', typeNode ?? pair, [...fpath, 1], `The type of field ${name} must be a data type name such as float32 or int32; it is ${describe(typeNode)}.`, 'bad-dtype');
+      continue;
+    }
+    if (RESERVED_NAMES.includes(name)) {
+      ctx.report(
+        'error',
+        nameNode,
+        [...fpath, 0],
+        `Field name "${name}" of ${buffer} is reserved in JavaScript: every object already has a property "${name}", so functions and exporters would meet that instead of the field. Rename it, e.g. to "${name.replace(/^_+|_+$/g, '')}_value". (Reserved: ${RESERVED_NAMES.join(', ')}.)`,
+        'reserved-name',
+      );
       continue;
     }
     const before = seen.get(name);

@@ -3,6 +3,7 @@
 import { computeOffsets, LIMITS } from '../ringbuffer/layout';
 import { TOTAL_MEMORY_WARNING } from './keys';
 import type { FunctionDef, ParseContext } from './parse-context';
+import { builtinLayouts } from './parse-layouts';
 
 /** Checks how functions connect the buffers: unused or unread buffers, cycles, ring-buffer limits. */
 export function graph(ctx: ParseContext): void {
@@ -34,6 +35,7 @@ export function graph(ctx: ParseContext): void {
   }
   cycles(ctx);
   limits(ctx, readers);
+  builtinLayouts(ctx);
 }
 
 /** The ring buffer's own limits (src-shared/ringbuffer), checked here so they come with a line number. */

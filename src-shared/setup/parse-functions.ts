@@ -3,7 +3,7 @@
 import { isMap, isSeq, type Node } from 'yaml';
 import { BUILTIN_PREFIX, builtinId, type BuiltinSpec } from '../builtins/catalog';
 import { didYouMean } from './didyoumean';
-import { ASSIGN_MODES, FUNCTION_KEYS, MAIN_KEYS, ON_ERROR_VALUES } from './keys';
+import { ASSIGN_MODES, FUNCTION_KEYS, MAIN_KEYS, MAX_NUM_PROCESS, MAX_THREADS, ON_ERROR_VALUES } from './keys';
 import { isRecord } from './merge';
 import { checkBuiltinParams } from './params';
 import { describe, scalarOf, type FunctionDef, type ParseContext } from './parse-context';
@@ -72,6 +72,9 @@ export function functionList(ctx: ParseContext, section: Entry): void {
   } else if (ctx.functions.size === 0 && !ctx.problems.some((p) => p.severity === 'error' && p.path.startsWith('Functions['))) {
     ctx.report('error', section.keyNode, path, 'Functions lists nothing to run besides Fkt_main. Add at least one function, e.g. a source that writes RB_1.', 'empty-section');
   }
+  const threads = defs.reduce((n, d) => n + d.spec.num_process, 0);
+  if (threads > MAX_THREADS)
+    ctx.report('error', section.keyNode, path, `The functions together run ${threads} threads (the sum of num_process); a setup may start at most ${MAX_THREADS}. Lower num_process.`, 'over-limit');
   ctx.numbering(defs, 'Fkt', 'Functions');
 }
 
@@ -129,7 +132,12 @@ function fn(ctx: ParseContext, def: FunctionDef, settings: Entry[]): void {
   }
 
   const np = by.get('num_process');
-  if (np) spec.num_process = ctx.integer(np, [...path, 'num_process'], 1, `num_process of ${spec.name}`, 'how many threads run it') ?? 1;
+  if (np) {
+    const n = ctx.integer(np, [...path, 'num_process'], 1, `num_process of ${spec.name}`, 'how many threads run it');
+    if (n !== undefined && n > MAX_NUM_PROCESS)
+      ctx.report('error', ctx.valueAt(np), [...path, 'num_process'], `num_process of ${spec.name} is ${n}; a function runs at most ${MAX_NUM_PROCESS} threads (each is a worker thread with its own memory, and this computer has far fewer cores). Use a number up to ${MAX_NUM_PROCESS}, usually no more than the number of cores.`, 'over-limit');
+    else if (n !== undefined) spec.num_process = n;
+  }
 
   const ra = by.get('RB_assign');
   if (!ra || scalarOf(ra.value) === null) {

@@ -24,6 +24,9 @@ export {
   MIMOCORB_GUI_KEYS,
   ON_ERROR_VALUES,
   SETUP_KEYS,
+  MAX_NUM_PROCESS,
+  MAX_THREADS,
+  RESERVED_NAMES,
   TOTAL_MEMORY_WARNING,
 } from './keys';
 export { emptySetup, type SetupPaths } from './parse-context';

@@ -20,6 +20,7 @@ import {
   type ToStringOptions,
   type YAMLMap,
 } from 'yaml';
+import { aliasBomb, MAX_ALIAS_VALUES } from './alias-size';
 import type { KeyPath, Problem, Severity } from './types';
 
 // PyYAML (YAML 1.1) reads yes/no/on/off as booleans; mimoCoRB files may rely on
@@ -64,18 +65,37 @@ export class YamlSource {
   /** YAML syntax errors and warnings, as problems. */
   readonly syntaxProblems: Problem[] = [];
 
+  /** The aliases would expand the file beyond MAX_ALIAS_VALUES (it is not read further). */
+  readonly aliasBomb: boolean;
+
   constructor(
     readonly text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: this.lines });
+    // Old Mac files end lines with a lone CR, which YAML counts as a line break but the parser does not.
+    // CR → LF keeps every offset, so lines, columns and in-place edits still match the text as written.
+    this.doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), { ...YAML_OPTIONS, lineCounter: this.lines });
     for (const e of this.doc.errors) this.syntaxProblems.push(this.syntaxProblem('error', e.message, e.pos[0], e.code));
     for (const w of this.doc.warnings) this.syntaxProblems.push(this.syntaxProblem('warning', w.message, w.pos[0], w.code));
+    const bomb = this.doc.errors.length === 0 ? aliasBomb(this.doc) : null;
+    this.aliasBomb = bomb !== null;
+    if (bomb) {
+      const { line, column } = this.at(bomb.alias);
+      this.syntaxProblems.push({
+        severity: 'error',
+        message: `YAML aliases: the aliases (*name) of this file would expand it to more than ${MAX_ALIAS_VALUES.toLocaleString('en')} values (nested aliases of aliases, as in a "billion laughs" file), so it is not read. Write the values out, or alias smaller parts.`,
+        file,
+        line,
+        column,
+        path: '',
+        code: 'yaml-alias-bomb',
+      });
+    }
   }
 
-  /** True when the file has YAML syntax errors (its content cannot be trusted). */
+  /** True when the file has YAML syntax errors or an alias bomb (its content cannot be trusted). */
   get broken(): boolean {
-    return this.doc.errors.length > 0;
+    return this.doc.errors.length > 0 || this.aliasBomb;
   }
 
   /** 1-based line and column of a text offset. */
@@ -124,7 +144,9 @@ export class YamlSource {
   /** A node's plain JavaScript value (aliases and merge keys resolved). */
   toJS(node: Node | null): unknown {
     if (node === null) return null;
-    return node.toJS(this.doc, { maxAliasCount: 1000 });
+    // The alias check in the constructor bounds what aliases add; the yaml package's own
+    // heuristic (anchor size × uses) refuses ordinary files that share a section many times.
+    return node.toJS(this.doc, { maxAliasCount: -1 });
   }
 
   /**

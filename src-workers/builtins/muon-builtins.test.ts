@@ -1,6 +1,7 @@
 // The muon experiment's built-in declarations agree with the code that runs them.
 import { describe, expect, it } from 'vitest';
-import { LIFETIME_FILTER_DEFAULTS, parseSignatures } from '../physics/double-pulse';
+import { CHANNELS, LIFETIME_FILTER_DEFAULTS, RB3_FIELDS, parseSignatures } from '../physics/double-pulse';
+import { MUON_CHANNELS, PULSE_FIELDS } from '../../src-shared/builtins/layouts';
 import { MUON_SIM_DEFAULTS } from '../physics/muon-sim';
 import { BUILTINS, builtinDefaults, checkParamValue } from '../../src-shared/builtins/catalog';
 
@@ -37,5 +38,11 @@ describe('muon built-ins in the catalog', () => {
     expect(checkParamValue(alias, { decay_time: 'decay time (ns)' })).toBeNull();
     expect(checkParamValue(alias, ['decay_time'])).toMatch(/must be a mapping/);
     expect(checkParamValue(alias, null)).toMatch(/must be a mapping/);
+  });
+
+  it("validation's layout of the lifetime filter is the one the filter writes (names, order, which have fractions)", () => {
+    expect(PULSE_FIELDS.map((f) => f.name)).toEqual(RB3_FIELDS.map((f) => f.name));
+    expect(PULSE_FIELDS.map((f) => f.fraction)).toEqual(RB3_FIELDS.map((f) => f.dtype === 'float64'));
+    expect([...MUON_CHANNELS]).toEqual([...CHANNELS]);
   });
 });

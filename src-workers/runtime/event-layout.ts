@@ -74,16 +74,41 @@ export function describeLayout(layout: readonly FieldLayout[]): string {
   return layout.map((f) => `${f.name} (${f.dtype}${f.samples > 1 ? ` × ${f.samples}` : ''})`).join(', ');
 }
 
-/** Why `v` cannot be stored in a field of this dtype, or null when it can (integers must be finite). */
+/** The whole numbers each integer dtype holds, as [lowest, highest] (64-bit ones as the doubles that fit). */
+const INTEGER_RANGES: Partial<Record<DType, readonly [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  // 2^63 and 2^64 themselves do not fit; the largest doubles below them do.
+  int64: [-(2 ** 63), 2 ** 63 - 1024],
+  uint64: [0, 2 ** 64 - 2048],
+};
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Why `v` cannot be stored in a field of this dtype, or null when it can: integer fields take only
+ * whole numbers within their range (a typed array would wrap -5 into 4294967291 or cut 1.7 to 1);
+ * a float32 field takes no finite number beyond its range (it would become infinity).
+ */
 export function unfitValue(dtype: DType, v: number): string | null {
-  if (isIntegerDType(dtype) && !Number.isFinite(v)) return `${v} is not a number an ${dtype} field can hold`;
+  const range = INTEGER_RANGES[dtype];
+  if (range) {
+    if (!Number.isFinite(v)) return `${v} is not a number an ${dtype} field can hold`;
+    if (!Number.isInteger(v)) return `${v} is not a whole number, which an ${dtype} field needs`;
+    if (v < range[0] || v > range[1]) return `${v} is outside what an ${dtype} field holds (${dtype === 'int64' ? '-2^63' : range[0]} … ${dtype.endsWith('64') ? (dtype === 'int64' ? '2^63-1' : '2^64-1') : range[1]})`;
+    return null;
+  }
+  if (dtype === 'float32' && Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) return `${v} is beyond what a float32 field holds (±3.4e38); use float64`;
   return null;
 }
 
 /**
  * Writes `values` (field after field, sample after sample, as valueCount(layout)
- * numbers) into an event's fields. Integer fields take the value truncated
- * toward zero; the caller checks finiteness first (unfitValue).
+ * numbers) into an event's fields. The caller checks each value first (unfitValue): an
+ * integer field would wrap or truncate what does not fit.
  */
 export function writeValues(fields: Readonly<Record<string, TypedArray>>, layout: readonly FieldLayout[], values: ArrayLike<number>): void {
   let k = 0;

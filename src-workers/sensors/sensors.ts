@@ -114,8 +114,8 @@ export interface SensorReading {
   battery: number;
 }
 
-/** The names a sensors buffer's fields may have. */
-export const SENSOR_FIELDS = ['time', 'cpu', 'memory', 'battery'] as const;
+/** The names a sensors buffer's fields may have: one list for the worker and for validation (src-shared/builtins/layouts.ts). */
+export { SENSOR_FIELDS } from '../../src-shared/builtins/layouts';
 
 type CpuTimes = { busy: number; total: number };
 

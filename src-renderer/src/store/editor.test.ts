@@ -12,7 +12,7 @@ import { editedDiffers, editedStartBlock, editorDirty, suggestSavePath } from '.
 const TEXT = `# comment kept
 title: Sensors
 RingBuffer:
-  - RB_1: {number_of_slots: 16, channel_per_slot: 1, data_type: float64}
+  - RB_1: {number_of_slots: 16, channel_per_slot: 1, data_type: {1: [cpu, float64]}}
 Functions:
   - Fkt_1:
       file_name: builtin:sources/sensors

@@ -293,7 +293,7 @@ export function createEditorSlice<S extends EditorSlice & Host>(set: Set<S>, get
       if (!(await mayDiscard('Start a new setup'))) return false;
       patch({
         editorDoc: { path: 'new-setup.yaml', text: NEW_SETUP_TEMPLATE, savedText: NEW_SETUP_TEMPLATE, untitled: true, readOnly: false },
-        editorMessage: { level: 'info', text: 'A new setup from the template: Start runs it as it is; Save As keeps it.' },
+        editorMessage: { level: 'info', text: 'A new setup from the template: Start asks where to save it first; Save As keeps it.' },
         editorSavedProblems: [],
       });
       return true;
@@ -423,6 +423,13 @@ export function createEditorSlice<S extends EditorSlice & Host>(set: Set<S>, get
       if (!doc || !editedDiffers(s)) return null;
       const block = editedStartBlock(s);
       if (block) return `Start is not possible: ${block}.`;
+      // A new setup or an edited example has no file of its own yet: ask where to save it first
+      // (the run keeps a copy of its setup, and nothing may be written into the read-only examples).
+      if (doc.untitled || doc.readOnly) {
+        if (!(await get().editorSaveAs())) return 'The run was not started: save the setup first (a new setup or an edited example needs a file of its own).';
+        if (!get().setup?.runnable) return 'The saved setup has errors (see Problems); the run was not started.';
+        return null;
+      }
       return busy('applying', async () => {
         try {
           await bridge.request({ type: 'open', path: doc.path, text: doc.text });

@@ -89,7 +89,7 @@ describe('builtin:sources/sensors in the engine', () => {
     expect(summary.buffers.RB_1.released.Fkt_2).toBe(summary.buffers.RB_1.written);
   });
 
-  it('a buffer field that is no sensor ends the run naming it', async () => {
+  it('a buffer field that is no sensor is refused before the run starts, naming it at its line', async () => {
     const d = join(dir, 'bad-field');
     mkdirSync(d, { recursive: true });
     writeFileSync(
@@ -102,12 +102,15 @@ Functions:
   - Fkt_2: {file_name: builtin:sinks/csv, fkt_name: save, num_process: 1, RB_assign: {RB_1: read}}
 `,
     );
-    const { engine } = await loadEngine(join(d, 'setup.yaml'));
-    await engine!.start({ outputDirectory: out });
-    const summary = await engine!.waitForEnd();
-    expect(summary.end_reason).toBe('error');
-    expect(summary.functions.Fkt_1.errors[0].message).toBe(
-      'the sensors source fills the fields time, cpu, memory, battery; the buffer also has "temperature". Remove it or rename to one of these.',
-    );
+    // Validation knows what the sensors source fills (src-shared/builtins/layouts.ts), so nothing starts.
+    const { engine, problems } = await loadEngine(join(d, 'setup.yaml'));
+    expect(engine).toBeNull();
+    expect(problems.filter((p) => p.severity === 'error').map((p) => [p.line, p.path, p.message])).toEqual([
+      [
+        5,
+        'Functions[1].Fkt_1.RB_assign.RB_1',
+        `Fkt_1: RB_1 does not fit builtin:sources/sensors: it fills only the fields "time", "cpu", "memory", "battery", so "temperature" would never be written. Remove or rename it. (RB_1's data_type is on line 2)`,
+      ],
+    ]);
   });
 });

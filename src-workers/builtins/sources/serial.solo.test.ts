@@ -126,6 +126,29 @@ describe('builtin:sources/serial in the engine', () => {
     expect(await portIsFree(pair.a)).toBe(true);
   });
 
+  it('lines: numbers a field cannot hold (out of range, fractions for integers) are bad lines, counted, never stored wrapped', async () => {
+    pair = new PtyPair(join(dir, 'range'));
+    mkdirSync(join(dir, 'range'), { recursive: true });
+    await pair.start();
+    const path = setup('range', '{number_of_slots: 8, channel_per_slot: 1, data_type: {1: [n, uint32], 2: [s, int8], 3: [f, float32]}}', `{port: ${pair.a}}`);
+    const { e, extra } = await start(path);
+    await waitFor(() => extra().state === 'connected', 'the port to open');
+    writer = new PtyWriter(pair.b);
+    // The issue's values: -5, 99999999999, 4294967296 and 1.7 into a uint32; then int8 and float32 overflows.
+    await writer.write('n,s,f\n7,1,0.5\n-5,1,0.5\n99999999999,1,0\n4294967296,1,0\n1.7,1,0\n4294967295,-128,2\n8,128,0\n9,1,1e39\n10,-1,0.25\n');
+    await waitFor(() => extra().lines === 3 && extra().bad_lines === 6, 'three good and six bad lines');
+    expect(String(extra().last_error)).toBe('line "9,1,1e39": value 3 (f): 1e+39 is beyond what a float32 field holds (±3.4e38); use float64');
+    const summary = await e.stop();
+    expect(summary.buffers.RB_1.written).toBe(3);
+    expect(csvRows(summary).slice(1).map((r) => r.slice(3).map(Number))).toEqual([
+      [7, 1, 0.5],
+      [4294967295, -128, 2],
+      [10, -1, 0.25],
+    ]);
+    const log = readFileSync(join(summary.run_directory, 'run.log'), 'utf8');
+    expect(log).toMatch(/malformed lines skipped on .*\(last: line "/);
+  });
+
   it('frames: waveforms decoded into the buffer; runevents ends the run and the port is closed', async () => {
     pair = new PtyPair(join(dir, 'frames'));
     mkdirSync(join(dir, 'frames'), { recursive: true });

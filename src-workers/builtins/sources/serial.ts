@@ -4,7 +4,7 @@
 // with a native serial handle still open takes the whole process down.
 import type { EventView } from '../../../src-shared/ringbuffer';
 import type { FunctionIO } from '../../runtime/io';
-import { describeLayout, isIntegerDType, unfitValue, valueCount, writeValues, writerLayout, type FieldLayout } from '../../runtime/event-layout';
+import { describeLayout, unfitValue, valueCount, writeValues, writerLayout, type FieldLayout } from '../../runtime/event-layout';
 import { SerialConnection, type PortState } from '../../serial/connection';
 import type { Parity, SerialSettings } from '../../serial/port';
 import { FrameDecoder, parseSyncWord } from '../../serial/frames';
@@ -38,19 +38,20 @@ export function makeDecoder(config: Record<string, unknown>, layout: readonly Fi
     return new FrameDecoder({ sync: parseSyncWord(String(config.syncWord ?? 'A55A')), layout, byteOrder });
   }
   if (protocol !== 'lines') throw new Error(`protocol must be lines or frames, not "${protocol}"`);
-  // Which value goes to which field, to refuse NaN/inf for integer fields.
-  const ints: { index: number; field: FieldLayout }[] = [];
+  // Which value goes to which field, to refuse what a field cannot hold (NaN, fractions or
+  // out-of-range numbers in integer fields, overflow in float32): such a line is bad, never wrapped.
+  const checked: { index: number; field: FieldLayout }[] = [];
   let k = 0;
   for (const f of layout) {
-    for (let i = 0; i < f.samples; i++, k++) if (isIntegerDType(f.dtype)) ints.push({ index: k, field: f });
+    for (let i = 0; i < f.samples; i++, k++) if (f.dtype !== 'float64') checked.push({ index: k, field: f });
   }
   return new LineDecoder({
     values: valueCount(layout),
     separator: String(config.separator ?? 'auto'),
     header: config.header === undefined ? true : Boolean(config.header),
-    check: ints.length
+    check: checked.length
       ? (values) => {
-          for (const { index, field } of ints) {
+          for (const { index, field } of checked) {
             const why = unfitValue(field.dtype, values[index]);
             if (why) return `value ${index + 1} (${field.name}): ${why}`;
           }
