@@ -36,7 +36,7 @@ describe('runs of drafts', () => {
     const { engine } = await loadEngine(path);
     rmSync(join(dir, 'common.yaml'));
     const out = join(dir, 'out');
-    await expect(engine!.start({ runevents: 10, outputDirectory: out })).rejects.toThrow(/^cannot create the run directory in .*out: ENOENT/);
+    await expect(engine!.start({ runevents: 10, outputDirectory: out })).rejects.toThrow(/^cannot create the run directory in .*out: its folder does not exist \(removed\?\) \(ENOENT\)/);
     expect(existsSync(out)).toBe(false);
     expect(engine!.state).toBe('idle');
     await engine!.close();
