@@ -24,6 +24,14 @@ export interface Tally {
 const A = 0;
 const B = 1;
 
+/** True when an event's fields hold what the writer wrote for counter c. */
+function whole(f: Readonly<Record<string, ArrayLike<number>>>, c: number): boolean {
+  return f.a[A] === (c | 0) && f.a[B] === ~c && f.c[0] === c * 3;
+}
+
+/** Busy work of the jittery readers (module-level, so it is not optimised away). */
+let busy = 0;
+
 function tally(t: Tally, c: number): void {
   t.count++;
   t.sum = (t.sum + c) >>> 0;
@@ -58,20 +66,18 @@ function run(job: SoakJob): Tally {
     w.close();
   } else if (job.role === 'reader') {
     const r = rb.reader(job.group);
-    let spin = 0;
     for (;;) {
       const evs = r.nextBatch(job.batch);
       if (evs === null) break;
       if (evs === 'timeout') throw new Error('next timed out');
       for (const e of evs) {
         const c = e.counter;
-        const f = e.fields;
-        if ((f.a as Int32Array)[A] !== (c | 0) || (f.a as Int32Array)[B] !== ~c || (f.c as Float64Array)[0] !== c * 3) t.bad++;
+        if (!whole(e.fields as Record<string, Int32Array | Float64Array>, c)) t.bad++;
         tally(t, c >>> 0);
       }
-      if (job.jitter && (evs.length & 3) === 1) for (let i = 0; i < 200; i++) spin = (spin * 31 + i) | 0;
+      if (job.jitter && (evs.length & 3) === 1) for (let i = 0; i < 200; i++) busy = (busy * 31 + i) | 0;
     }
-    t.extra = r.waits + (spin & 0);
+    t.extra = r.waits;
     r.close();
   } else {
     const o = rb.observer();
@@ -81,8 +87,7 @@ function run(job: SoakJob): Tally {
       const s = o.latest();
       if (s) {
         t.extra++;
-        const c = s.counter;
-        if ((s.fields.a as Int32Array)[A] !== (c | 0) || (s.fields.a as Int32Array)[B] !== ~c || (s.fields.c as Float64Array)[0] !== c * 3) t.bad++;
+        if (!whole(s.fields as Record<string, Int32Array | Float64Array>, s.counter)) t.bad++;
       }
       Atomics.wait(nap, 0, 0, 5);
     }
