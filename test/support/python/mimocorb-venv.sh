@@ -7,6 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 venv="${RINGSCOPE_MIMOCORB_VENV:-$root/test-results/mimocorb-venv}"
 wheel="$root/test/fixtures/mimocorb-upstream/dist/mimocorb-1.0.2-py3-none-any.whl"
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"; flock 9   # test files in parallel make it once
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import mimocorb' 2>/dev/null; then
   rm -rf "$venv"
   /usr/bin/python3 -m venv --system-site-packages "$venv" >&2
