@@ -39,7 +39,7 @@ describe('ringscope run', () => {
     const r = ringscope(['run', 'test/fixtures/engine/typescript.yaml', '--output', out, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as RunSummary;
-    expect(JSON.parse(readFileSync(join(summary.run_directory, 'Fkt_2_RB_1.json'), 'utf8'))).toEqual({ count: 50 });
+    expect(JSON.parse(readFileSync(join(summary.run_directory, 'Fkt_2_RB_1.json'), 'utf8'))).toEqual({ count: 50, seen: 'Some' });
   });
 
   it('refuses a broken setup with its problems and exit 1, starting nothing', () => {
