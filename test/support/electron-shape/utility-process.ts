@@ -12,7 +12,7 @@ import type { EngineEnvironment, HostProcess } from '../../../src-main/hosts/des
 
 const PRELOAD = join(import.meta.dirname, 'utility-preload.mjs');
 
-/** One end of a relayed channel: `host` ends are transferred, `main` ends are used here. */
+/** One end of a relayed channel. Either end may be transferred to a host (as with MessageChannelMain); the other is used here. */
 export class RelayPort {
   child: ChildProcess | null = null;
   peer!: RelayPort;
@@ -21,7 +21,7 @@ export class RelayPort {
   private outbox: unknown[] = [];
   private started = false;
   closed = false;
-  constructor(readonly id: number, readonly side: 'host' | 'main') {}
+  constructor(readonly id: number) {}
 
   /** A host end transferred to `child`: what its peer sent before goes now. */
   bind(child: ChildProcess): void {
@@ -61,7 +61,12 @@ export interface UtilityOptions {
 /** Engine hosts as Node processes with an Electron-shaped process.parentPort, running `entry`. */
 export function utilityEnvironment(entry: string, opts: UtilityOptions): EngineEnvironment<RelayPort> & { children: ChildProcess[] } {
   let nextId = 1;
-  const mains = new Map<number, RelayPort>();
+  const pairs = new Map<number, RelayPort>();
+  /** The end of pair `id` used here: the one not transferred. */
+  const local = (id: number) => {
+    const a = pairs.get(id);
+    return a && (a.child ? a.peer : a);
+  };
   const children: ChildProcess[] = [];
   return {
     mode: 'utility',
@@ -80,11 +85,14 @@ export function utilityEnvironment(entry: string, opts: UtilityOptions): EngineE
       const control = new EventEmitter();
       child.on('message', (m: { kind: string; id?: number; data?: unknown }) => {
         if (m.kind === 'control') control.emit('message', m.data);
-        else if (m.kind === 'port') mains.get(m.id!)?.deliver(m.data);
-        else if (m.kind === 'port-close') mains.get(m.id!)?.end();
+        else if (m.kind === 'port') local(m.id!)?.deliver(m.data);
+        else if (m.kind === 'port-close') local(m.id!)?.end();
       });
       child.once('exit', () => {
-        for (const p of mains.values()) if (p.peer.child === child) p.end();
+        for (const id of pairs.keys()) {
+          const p = local(id);
+          if (p && p.peer.child === child) p.end();
+        }
       });
       return {
         post(msg: MainToHost, ports: RelayPort[] = []) {
@@ -98,12 +106,12 @@ export function utilityEnvironment(entry: string, opts: UtilityOptions): EngineE
     },
     channel() {
       const id = nextId++;
-      const host = new RelayPort(id, 'host');
-      const main = new RelayPort(id, 'main');
-      host.peer = main;
-      main.peer = host;
-      mains.set(id, main);
-      return [host, main];
+      const a = new RelayPort(id);
+      const b = new RelayPort(id);
+      a.peer = b;
+      b.peer = a;
+      pairs.set(id, a);
+      return [a, b];
     },
     wrap(port: RelayPort): PortLike {
       return {
