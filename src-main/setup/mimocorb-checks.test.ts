@@ -56,6 +56,12 @@ describe("mimoCoRB's setups with built-ins, validated", () => {
     ]);
   });
 
+  it('takes fit: false in a histogram hint, and refuses a fit that is not true or false', async () => {
+    const hinted = (fit: string) => demo(SIX).replace('channel_per_slot: 1, data_type: {', `channel_per_slot: 1, display: {histogram: {field: chA_height, fit: ${fit}}}, data_type: {`);
+    expect(errors(await load(hinted('false'), CONFIG))).toEqual([]);
+    expect(errors(await load(hinted('maybe'), CONFIG))).toEqual([expect.stringMatching(/^3: histogram fit must be true or false, not/)]);
+  });
+
   it('save_to_txt writes .txt: two exporters clash only on the same extension', async () => {
     const base = `RingBuffer:
   - RB_1: {number_of_slots: 4, channel_per_slot: 1, data_type: {1: [x, float64]}}
