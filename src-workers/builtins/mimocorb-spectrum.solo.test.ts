@@ -27,10 +27,10 @@ function demoCopy(name: string, edit: (setup: string) => string): string {
   return setup;
 }
 
-async function run(setup: string): Promise<RunSummary> {
+async function run(setup: string, runevents?: number): Promise<RunSummary> {
   const { engine, problems } = await loadEngine(setup);
   expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-  await engine!.start({ outputDirectory: join(dir, 'runs') });
+  await engine!.start({ outputDirectory: join(dir, 'runs'), ...(runevents ? { runevents } : {}) });
   return engine!.waitForEnd();
 }
 
@@ -100,5 +100,33 @@ describe("mimoCoRB's demo_setup with built-ins", () => {
         expect(Math.abs(r[`${ch}_integral`]! - u[`${ch}_integral`]!)).toBeLessThanOrEqual(1e-6 * Math.abs(u[`${ch}_integral`]!) + 1e-12);
       }
     }
+  });
+
+  it('numbers events per source entry: unique across its threads (mimoCoRB repeats them per process), each entry from 0', async () => {
+    // Fkt_1 simulates in two threads; Fkt_5, a second simulator, writes into the same RB_1.
+    const setup = demoCopy('counters', (t) =>
+      t
+        .replace('fkt_name: "simulation_source"\n       num_process: 1', 'fkt_name: "simulation_source"\n       num_process: 2')
+        .replace('file_name: "builtin:sinks/drain"         # was modules/exporters\n', 'file_name: "builtin:sinks/csv"\n      config: {filename: waves}\n')
+        .concat('  - Fkt_5: {file_name: "builtin:sources/muon", fkt_name: simulation_source, RB_assign: {RB_1: write}}\n'),
+    );
+    const s = await run(setup, 300);
+    expect(s.end_reason).toBe('runevents');
+    const counters = readFileSync(exportOf(s, 'waves.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.slice(0, l.indexOf(','))));
+    // runevents: the run ends when one entry has made that many (Fkt_1 here, in two threads); Fkt_5 stops with it
+    expect(s.functions.Fkt_1!.events_out).toEqual({ RB_1: 300 });
+    const second = s.functions.Fkt_5!.events_out.RB_1!;
+    expect(second).toBeGreaterThan(0);
+    expect(second).toBeLessThanOrEqual(300);
+    expect(counters).toHaveLength(300 + second);
+    const seen = new Map<number, number>();
+    for (const c of counters) seen.set(c, (seen.get(c) ?? 0) + 1);
+    // 0 … 299 each once from Fkt_1 (never twice from its two threads), and 0 … second−1 once more from Fkt_5
+    expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    for (const [c, n] of seen) expect(n, `counter ${c}`).toBe(c < second ? 2 : 1);
   });
 });
