@@ -16,12 +16,12 @@ const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'ringscope-mimocorb-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of examples/mimocorb-demo without the simulation's wait, edited by `edit`. */
-function demoCopy(name: string, edit: (setup: string) => string): string {
+/** A copy of examples/mimocorb-demo without the simulation's wait (and with mimoCoRB's eventcount), edited by `edit`. */
+function demoCopy(name: string, edit: (setup: string) => string, eventcount = 0): string {
   const d = join(dir, name);
   cpSync(join(root, 'examples/mimocorb-demo'), d, { recursive: true });
   const config = join(d, 'config/spectrum_config.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('sleeptime: 0.03', 'sleeptime: 0'));
+  writeFileSync(config, readFileSync(config, 'utf8').replace('sleeptime: 0.03', 'sleeptime: 0').replace('eventcount: 0 ', `eventcount: ${eventcount} `));
   const setup = join(d, 'setup.yaml');
   writeFileSync(setup, edit(readFileSync(setup, 'utf8')));
   return setup;
@@ -58,6 +58,13 @@ describe("mimoCoRB's demo_setup with built-ins", () => {
     expect(s.buffers.RB_2!.written).toBeGreaterThan(800);
     expect(s.functions.Fkt_4!.events_in).toBe(s.buffers.RB_2!.written);
     expect(s.exports).toEqual([]);
+  });
+
+  it("ends the simulation after mimoCoRB's eventcount events", async () => {
+    const s = await run(demoCopy('eventcount', (t) => t, 250));
+    expect(s.end_reason).toBe('source_ended');
+    expect(s.buffers.RB_1!.written).toBe(250);
+    expect(s.buffers.RB_1!.released).toEqual({ Fkt_2: 250, Fkt_3: 250 });
   });
 
   it("gives the pulse-height spectrum of mimoCoRB's own spectrum_filter on the same events (KS p > 0.01)", async () => {
