@@ -4,7 +4,8 @@
 // value (the tar's Parquet files and our export both read by DuckDB); the
 // replayed waveforms through builtin:filters/lifetime and mimoCoRB's exporter
 // name save_to_txt give a .txt that pandas reads exactly as mimoCoRB's, with
-// the same decay times per event id; `ringscope fit` finds the aliased column.
+// the same decay times per event id; `ringscope fit` (the built CLI too) finds
+// the aliased column.
 // And mimoCoRB's lifetime_setup.yaml itself, ported to built-ins, writes its
 // muon_lifetime.txt in that format.
 import { execFileSync } from 'node:child_process';
@@ -117,6 +118,8 @@ ${rb3()}Functions:
     const fit = await readFitInput(s.run_directory, 'decay_time');
     expect(fit.files).toEqual([txt]);
     expect(fit.values.length).toBe(121);
+    const cli = execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/ringscope.mjs'), 'fit', join(RECORDING, 'muon_lifetime.txt'), '--bins', '0'], { encoding: 'utf8' });
+    expect(cli).toMatch(/^decay_time \(column "decay time \(ns\)"\) from .*muon_lifetime\.txt\n121 events, 106 in \[400, 14,000\] ns\nτ = /);
   });
 
   it("writes lifetime_setup.yaml's muon_lifetime.txt (ported to built-ins) in mimoCoRB's format", async () => {

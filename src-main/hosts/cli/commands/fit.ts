@@ -207,8 +207,11 @@ export const fit: CliCommand = async (argv) => {
   }
 
   const from = input.files.length === 1 ? input.files[0]! : `${input.files.length} files (${input.files.map((f) => basename(f)).join(', ')})`;
+  // A column found under its header_alias name is named as written in the file.
+  const columns = await exportColumns(input.files[0]!);
+  const header = columns[findColumn(columns, input.field)];
   const lines = [
-    `${input.field} from ${from}`,
+    `${input.field}${header && header !== input.field ? ` (column "${header}")` : ''} from ${from}`,
     `${fmt(input.values.length)} events${input.duplicates ? ` (${fmt(input.duplicates)} exported twice, counted once)` : ''}, ${fmt(result.n)} in [${fmt(tMin)}, ${fmt(tMax)}] ns`,
   ];
   if (ok) {
