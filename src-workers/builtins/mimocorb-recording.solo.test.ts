@@ -5,7 +5,8 @@
 // replayed waveforms through builtin:filters/lifetime and mimoCoRB's exporter
 // name save_to_txt give a .txt that pandas reads exactly as mimoCoRB's, with
 // the same decay times per event id; `ringscope fit` (the built CLI too) finds
-// the aliased column.
+// the aliased column. A member that is no Parquet file ends the run naming it,
+// with the events before it written.
 // And mimoCoRB's lifetime_setup.yaml itself, ported to built-ins, writes its
 // muon_lifetime.txt in that format.
 import { execFileSync } from 'node:child_process';
@@ -120,6 +121,31 @@ ${rb3()}Functions:
     expect(fit.values.length).toBe(121);
     const cli = execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/ringscope.mjs'), 'fit', join(RECORDING, 'muon_lifetime.txt'), '--bins', '0'], { encoding: 'utf8' });
     expect(cli).toMatch(/^decay_time \(column "decay time \(ns\)"\) from .*muon_lifetime\.txt\n121 events, 106 in \[400, 14,000\] ns\nτ = /);
+  });
+
+  it('ends the run at a member that is no Parquet file, naming it, with the events before it written', async () => {
+    const d = join(dir, 'damaged');
+    const members = join(d, 'members');
+    mkdirSync(members, { recursive: true });
+    execFileSync('tar', ['-xf', join(RECORDING, 'simulated_data.tar'), '-C', members, 'simulated_data_5.parquet', 'simulated_data_7.parquet']);
+    writeFileSync(join(members, 'simulated_data_8.parquet'), 'not parquet at all\n');
+    execFileSync('tar', ['-cf', join(d, 'damaged.tar'), '-C', members, 'simulated_data_5.parquet', 'simulated_data_7.parquet', 'simulated_data_8.parquet']);
+    const setup = join(d, 'setup.yaml');
+    writeFileSync(
+      setup,
+      `RingBuffer:
+  - RB_1: ${WAVES}
+Functions:
+  - Fkt_1: {file_name: builtin:sources/tar_parquet, fkt_name: tar_parquet_source, RB_assign: {RB_1: write}, config: {path: damaged.tar, sleeptime: 0}}
+  - Fkt_2: {file_name: builtin:sinks/parquet, fkt_name: save_parquet, RB_assign: {RB_1: read}, config: {filename: replayed}}
+`,
+    );
+    const s = await run(setup);
+    expect(s.end_reason).toBe('error');
+    expect(s.error).toMatch(/simulated_data_8\.parquet in .*damaged\.tar is not a readable Parquet file/);
+    expect(s.buffers.RB_1!.written).toBe(2);
+    const rows = await sql(`SELECT CAST(counter AS INTEGER) AS counter FROM read_parquet('${exportOf(s, 'replayed.parquet')}/*.parquet') ORDER BY counter`);
+    expect(rows.map((r) => r.counter)).toEqual([5, 7]);
   });
 
   it("writes lifetime_setup.yaml's muon_lifetime.txt (ported to built-ins) in mimoCoRB's format", async () => {
