@@ -57,6 +57,10 @@ export function createSpectrumAnalyzer(config: Partial<SpectrumFilterParams>): (
     const found: Record<string, ReturnType<typeof findPeaks>> = {};
     for (const [name, x] of Object.entries(channels)) found[name] = findPeaks(x, options);
     let reference = p.pre_trigger_samples;
+    if (trigger !== null && !(trigger in channels)) {
+      // mimoCoRB fails here with a KeyError; say what is wrong instead of dropping every event
+      throw new Error(`filters/spectrum: trigger_channel "${p.trigger_channel}" means field ${trigger}, which the buffer read does not have (it has ${Object.keys(channels).join(', ')}); set trigger_channel to one of them, or to "none" for pre_trigger_samples`);
+    }
     if (trigger !== null) {
       const peaks = found[trigger]?.peaks;
       if (!peaks || peaks.length === 0) return null;
