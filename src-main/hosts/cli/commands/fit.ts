@@ -68,8 +68,13 @@ export async function chooseExports(dir: string, field: string): Promise<string[
   const files = runExports(dir);
   const parquet: string[] = [];
   const csv: string[] = [];
+  const seen: string[] = [];
   for (const f of files) {
-    if (findColumn(await exportColumns(f), field) < 0) continue;
+    const columns = await exportColumns(f);
+    if (findColumn(columns, field) < 0) {
+      seen.push(`${basename(f)}: ${columns.slice(0, 12).join(', ')}${columns.length > 12 ? ' …' : ''}`);
+      continue;
+    }
     if (extname(f).toLowerCase() === '.parquet') parquet.push(f);
     else csv.push(f);
   }
@@ -77,7 +82,7 @@ export async function chooseExports(dir: string, field: string): Promise<string[
   if (chosen.length === 0) {
     throw new UserError(
       files.length
-        ? `no export in ${dir} has a column "${field}" (looked at ${files.map((f) => basename(f)).join(', ')})`
+        ? `no export in ${dir} has a column "${field}" (looked at ${seen.join('; ')}); give the decay times' column as its header is written with --field`
         : `${dir} holds no .parquet, .csv or .txt export`,
     );
   }
