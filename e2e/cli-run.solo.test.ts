@@ -104,4 +104,17 @@ describe('ringscope run', () => {
     const log = readFileSync(join(dir, 'run.log'), 'utf8');
     expect(log).toMatch(/paused[\s\S]*resumed[\s\S]*stopping \(stop\)/);
   });
+
+  it("ends on mimoCoRB's e, and names a key it does not know", async () => {
+    const run = startRun(['test/fixtures/engine/paced.yaml', '--output', out]);
+    const dir = await run.started;
+    await run.flowing();
+    run.child.stdin.write('x\n');
+    run.child.stdin.write('E\n');
+    const { code, stderr } = await run.exited;
+    expect(code).toBe(0);
+    expect(stderr).toContain('unknown command "x": type p (pause), r (resume), s (stop) or e (end)');
+    const summary = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunSummary;
+    expect(summary.end_reason).toBe('stop');
+  });
 });

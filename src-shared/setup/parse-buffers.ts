@@ -224,6 +224,9 @@ function histogram(ctx: ParseContext, d: Entry, p: KeyPath, fieldRef: (n: Node |
       if (f !== undefined) fieldRef(ctx.valueAt(h), f, hp, 'histogram');
     } else if (h.key === 'bins') {
       ctx.integer(h, hp, 1, 'histogram bins', 'number of bins');
+    } else if (h.key === 'fit') {
+      // false: no lifetime fit drawn at first (a pulse-height spectrum is no decay)
+      if (typeof scalarOf(ctx.src.resolve(h.value)) !== 'boolean') ctx.report('error', ctx.valueAt(h), hp, `histogram fit must be true or false, not ${describe(h.value)}.`, 'bad-type');
     } else if (h.key === 'range') {
       const r = h.value;
       const lo = isSeq(r) && r.items.length === 2 ? scalarOf(ctx.src.resolve(r.items[0])) : undefined;

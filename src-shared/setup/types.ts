@@ -23,7 +23,7 @@ export interface DisplayHints {
   /** CSS colour per field name. */
   colors?: Record<string, string>;
   /** The histogram the UI shows first for this buffer. */
-  histogram?: { field?: string; range?: [number, number]; bins?: number };
+  histogram?: { field?: string; range?: [number, number]; bins?: number; fit?: boolean };
   /** Unknown keys are kept (and warned about), never dropped. */
   [key: string]: unknown;
 }
