@@ -9,6 +9,7 @@ import { DesktopController, outputConfig } from '../controller';
 import { EngineSupervisor } from '../engine-supervisor';
 import { secondInstanceSetup, setupFileArg, type SecondInstanceData } from '../launch-args';
 import { RecentFiles } from '../recent-files';
+import { RendererCrashes } from '../reload-policy';
 import { engineHostMode, SettingsStore } from '../settings';
 import { ElectronUi } from './electron-ui';
 import { engineEnvironment } from './engine-environment';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     void c.handle(cmd).catch((err) => dialog.showErrorBox('RingScope', err instanceof Error ? err.message : String(err)));
   registerIpc(c, ui, () => win, devServerUrl);
 
+  const crashes = new RendererCrashes();
   const openWindow = () => {
     const w = createWindow(join(here, '..', 'preload', 'index.cjs'), devServerUrl);
     w.on('close', (e) => {
@@ -122,8 +124,18 @@ async function main(): Promise<void> {
       if (answer === 0) e.preventDefault();
     });
     w.webContents.on('render-process-gone', (_e, details) => {
-      // The page crashed: load it again; it asks for a new engine port and finds the run where it is.
-      if (details.reason !== 'clean-exit' && !w.isDestroyed()) w.reload();
+      // The page crashed: load it again (it asks for a new engine port and finds the run where it is),
+      // unless it keeps crashing: then the user decides (reload-policy.ts).
+      if (details.reason === 'clean-exit' || w.isDestroyed()) return;
+      const verdict = crashes.crashed(details.reason, Date.now());
+      if (verdict.action === 'reload') return w.reload();
+      void dialog.showMessageBox(w, { ...verdict.dialog, noLink: true }).then(({ response }) => {
+        if (w.isDestroyed()) return;
+        if (response === 0) {
+          crashes.reset();
+          w.reload();
+        } else app.quit();
+      });
     });
     win = w;
   };
