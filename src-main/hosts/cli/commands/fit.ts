@@ -9,7 +9,7 @@ import { ExportReadError, exportColumns, readExportColumn } from '../../../../sr
 import { isParquetDataset } from '../../../../src-workers/formats/parquet-dataset';
 import type { CliCommand } from '../command';
 
-const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
+const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv | file.txt> [options]
 
 Fits the lifetime to the decay times of a muon run: an unbinned maximum-likelihood
 fit of an exponential truncated to [min, max], optionally plus a flat background.
@@ -59,7 +59,7 @@ function runExports(dir: string): string[] {
   const files = listed.length
     ? listed.map((e) => (existsSync(e) ? e : join(dir, basename(e)))).filter((e) => existsSync(e))
     : readdirSync(dir).map((f) => join(dir, f));
-  return files.filter((f) => ['.parquet', '.csv'].includes(extname(f).toLowerCase()));
+  return files.filter((f) => ['.parquet', '.csv', '.txt'].includes(extname(f).toLowerCase()));
 }
 
 /** Finds the export(s) of a run directory that hold `field`: Parquet if any has it, else CSV. */
@@ -91,7 +91,7 @@ export async function readFitInput(target: string, field: string): Promise<FitIn
   if (statSync(path).isDirectory() && !isParquetDataset(path)) files = await chooseExports(path, field);
   else {
     const ext = extname(path).toLowerCase();
-    if (ext !== '.parquet' && ext !== '.csv') throw new UserError(`${target} is neither a run directory nor a .parquet or .csv file`);
+    if (ext !== '.parquet' && ext !== '.csv' && ext !== '.txt') throw new UserError(`${target} is neither a run directory nor a .parquet, .csv or .txt (mimoCoRB's tab-separated text) file`);
     files = [path];
   }
   const seen = new Set<bigint>();
