@@ -38,9 +38,9 @@ def main():
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s: %(message)s")
 
     missing = _install_buffer_control()
-    import ringscope_buffer_control as bc
+    import ringscope_context as rc
 
-    bc._ctx = ctx = bc.Context(link, init)
+    rc.ctx = ctx = rc.Context(link, init)
 
     def user_dicts(infos):
         out = []
@@ -81,7 +81,7 @@ def main():
             raise AttributeError(f"{init['shown']} defines no function {init['fkt_name']}")
         fn(source_list, sink_list, observe_list, config, **init["rb_info"])
         ctx.flush()
-    except bc.FunctionStopped:
+    except rc.FunctionStopped:
         link.flush()
         return 1
     except SystemExit as e:

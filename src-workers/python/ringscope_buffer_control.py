@@ -8,137 +8,13 @@ text export is adapted from its rb_toTxtfile, so the file is the one mimoCoRB wr
 
 import logging
 import time
-import traceback
 
 import numpy as np
 
-from ringscope_link import COUNT, OutBatch, decode_events, encode_event, event_size
-
-_ctx = None  # the Context of this process, set by ringscope_bridge before the user's module runs
-
-
-class FunctionStopped(Exception):
-    """The function ends after an error (on_error: stop); the error was reported already."""
-
-
-class Context:
-    def __init__(self, link, init):
-        self.link = link
-        self.on_error = init["on_error"]
-        self.run_directory = init["run_directory"]
-        self.sources = init["sources"]
-        self.sinks = init["sinks"]
-        self.observes = init["observes"]
-        self.outputs = [OutBatch(link, i) for i in range(len(self.sinks))]
-
-    def flush(self):
-        for o in self.outputs:
-            o.send()
-        self.link.flush()
-
-    def report(self, exc, counter):
-        """Sends a Python exception as a function error with its traceback."""
-        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        self.link.send_json("X", {"message": f"{type(exc).__name__}: {exc}", "traceback": tb, "counter": counter})
-        self.link.flush()
-
-
-def _info(d):
-    """The buffer behind a source/sink/observe dict the user passes back."""
-    return d["_rs"]
-
-
-def _user_call(fn, counter, *args):
-    """Calls user code; (result, True), or (None, False) for an error skipped under on_error: skip_event."""
-    try:
-        return fn(*args), True
-    except (FunctionStopped, KeyboardInterrupt):
-        raise
-    except Exception as e:  # noqa: BLE001 - any error of user code is a function error
-        _ctx.report(e, counter)
-        if _ctx.on_error == "skip_event":
-            return None, False
-        raise FunctionStopped() from e
-
-
-class _Reader:
-    """Events of one reader group, fetched in batches."""
-
-    def __init__(self, d):
-        self.info = _info(d)
-        self.values_per_slot = self.info["values_per_slot"]
-        self.dtype = d["dtype"]
-        self.metadata_dtype = [("counter", np.longlong), ("timestamp", np.float64), ("deadtime", np.float64)]
-        self.batch = max(1, min(64, (1 << 20) // event_size(self.info)))
-        self.queue = []
-        self.meta = (0, -1.0, -1.0)
-        self.ended = False
-
-    def get(self):
-        if not self.queue and not self.ended:
-            _ctx.flush()
-            _ctx.link.send("G", COUNT.pack(self.batch))
-            _ctx.link.flush()
-            kind, payload = _ctx.link.recv()
-            if kind == "E":
-                self.queue = decode_events(payload, self.info)
-                self.queue.reverse()
-            else:
-                self.ended = True
-        if not self.queue:
-            return None
-        arr, self.meta = self.queue.pop()
-        return arr
-
-    def get_metadata(self):
-        return self.meta
-
-
-class _Writer:
-    def __init__(self, index):
-        self.index = index
-        self.info = _ctx.sinks[index]["_rs"]
-        self.dtype = _ctx.sinks[index]["dtype"]
-        self.names = [n for n, _ in self.info["fields"]]
-
-    def put(self, arr, meta):
-        _ctx.outputs[self.index].add(encode_event(arr, meta, self.info))
-
-    def conform(self, d):
-        """A buffer record from what the user returned: fields by name, unknown ones refused (never silent zeros)."""
-        buf = np.zeros(self.info["values_per_slot"], dtype=self.info["np_dtype"])
-        names = getattr(getattr(d, "dtype", None), "names", None)
-        if names is None:
-            raise TypeError(f"a result for {self.info['name']} must be a numpy structured array with fields named as in its data_type ({', '.join(self.names)}); got {type(d).__name__}")
-        for ch in names:
-            if ch not in self.names:
-                raise ValueError(f"the result has a field {ch!r} that {self.info['name']} does not have (its fields: {', '.join(self.names)})")
-            buf[ch] = d[ch]
-        return buf
-
-
-def _copy_of(arr, w):
-    buf = np.zeros(w.info["values_per_slot"], dtype=w.info["np_dtype"])
-    for ch in arr.dtype.names:
-        if ch in w.names:
-            buf[ch] = arr[ch]
-    return buf
-
-
-def _first(lst, what):
-    if not lst:
-        raise ValueError(f"Faulty ring buffer configuration passed ('{what}' missing)!")
-    return lst[0]
-
-
-def _delegate(kind, **extra):
-    """Hands the reading of the first source buffer to the engine (its own exporters), then waits for the end."""
-    _ctx.flush()
-    _ctx.link.send_json("Q", {"kind": kind, **extra})
-    _ctx.link.flush()
-    while _ctx.link.recv()[0] != "Z":
-        pass
-
+import ringscope_context as rc
+from ringscope_context import FunctionStopped, Reader, Writer, copy_of, delegate, first, info_of, user_call  # noqa: F401
+from ringscope_link import COUNT, decode_events
+from ringscope_txt import rb_toTxtfile  # noqa: F401  (its own file: the format adapted from mimoCoRB)
 
 class rbImport:
     """Puts the (data, metadata) tuples of a user generator into the first sink buffer."""
@@ -149,7 +25,7 @@ class rbImport:
             raise ValueError("ERROR! Faulty ring buffer configuration passed ('sink_list' missing)!")
         if any(v == "read" for v in rb_info.values()):
             raise ValueError("ERROR! reading buffers not foreseen!!")
-        self.sink = _Writer(0)
+        self.sink = Writer(0)
         self.chnams = self.sink.names
         self.number_of_channels = len(self.chnams)
         self.event_count = 0
@@ -158,7 +34,7 @@ class rbImport:
         self.userdata_generator = ufunc()
 
     def __call__(self):
-        while not _ctx.link.poll_stop():
+        while not rc.ctx.link.poll_stop():
             self.event_count += 1
             try:
                 data, metadata = next(self.userdata_generator)
@@ -172,7 +48,7 @@ class rbImport:
             # The engine numbers source events itself (0-based, consecutive over all instances).
             meta = (0, time.time(), 0.0) if metadata is None else tuple(metadata)
             self.sink.put(buf, meta)
-        _ctx.flush()
+        rc.ctx.flush()
 
 
 class rbPut:
@@ -182,13 +58,13 @@ class rbPut:
         self.logger = logging.getLogger("rbPut")
         if sink_list is None:
             raise ValueError("ERROR! Faulty ring buffer configuration passed ('sink_list' missing)!")
-        self.sink = _Writer(0)
+        self.sink = Writer(0)
         self.chnams = self.sink.names
         self.event_count = 0
 
     def __call__(self, data, metadata):
-        if _ctx.link.poll_stop() or data is None:
-            _ctx.flush()
+        if rc.ctx.link.poll_stop() or data is None:
+            rc.ctx.flush()
             return False
         self.event_count += 1
         buf = np.empty(self.sink.info["values_per_slot"], dtype=self.sink.info["np_dtype"])
@@ -202,7 +78,7 @@ class rbExport:
     """A generator of (data, metadata) from the first source buffer; None at the end."""
 
     def __init__(self, source_list=None, config_dict=None, **rb_info):
-        self.source = _Reader(_first(source_list, "source_list"))
+        self.source = Reader(first(source_list, "source_list"))
 
     def __call__(self):
         while True:
@@ -220,8 +96,8 @@ class rbTransfer:
         if not callable(ufunc):
             raise ValueError("ERROR! User-supplied function is not callable!")
         self.filter = ufunc
-        self.reader = _Reader(_first(source_list, "source_list"))
-        self.writers = [_Writer(i) for i in range(len(sink_list or []))]
+        self.reader = Reader(first(source_list, "source_list"))
+        self.writers = [Writer(i) for i in range(len(sink_list or []))]
 
     def __call__(self):
         while True:
@@ -229,20 +105,20 @@ class rbTransfer:
             if input_data is None:
                 break
             meta = self.reader.get_metadata()
-            filter_data, ok = _user_call(self.filter, meta[0], input_data)
+            filter_data, ok = user_call(self.filter, meta[0], input_data)
             if not ok or filter_data is None:
                 continue
-            outs, ok = _user_call(self._outputs, meta[0], input_data, filter_data)
+            outs, ok = user_call(self._outputs, meta[0], input_data, filter_data)
             if ok:
                 for w, buf in outs:
                     w.put(buf, meta)
-        _ctx.flush()
+        rc.ctx.flush()
 
     def _outputs(self, input_data, filter_data):
         out = []
         idx = 0
         if not isinstance(filter_data, (list, tuple)) or len(self.writers) > len(filter_data):
-            out.append((self.writers[0], _copy_of(input_data, self.writers[0])))
+            out.append((self.writers[0], copy_of(input_data, self.writers[0])))
             idx = 1
         if isinstance(filter_data, (list, tuple)):
             for d in filter_data:
@@ -265,7 +141,7 @@ class rbProcess(rbTransfer):
             if d is None:
                 continue
             if d is True:
-                out.append((w, _copy_of(input_data, w)))
+                out.append((w, copy_of(input_data, w)))
             elif isinstance(d, (list, tuple)):
                 out.extend((w, w.conform(x)) for x in d if x is not None)
             else:
@@ -277,44 +153,41 @@ class rbDrain:
     """Reads the first source buffer and discards its events (the engine does the reading)."""
 
     def __init__(self, source_list=None, config_dict=None, **rb_info):
-        _first(source_list, "source_list")
+        first(source_list, "source_list")
         self.filename = config_dict["directory_prefix"] + "/" + "message.txt"
         with open(self.filename, "w") as f:
             print("No output foreseen to be written by rbDrain()", file=f)
 
     def __call__(self):
-        _delegate("drain")
+        delegate("drain")
 
 
 class rb_toParquetfile:
     """Saves the first source buffer with the engine's Parquet exporter (a dataset folder <filename>.parquet; no pyarrow needed)."""
 
     def __init__(self, source_list=None, config_dict=None, **rb_info):
-        _first(source_list, "source_list")
+        first(source_list, "source_list")
         if "filename" not in config_dict:
             raise ValueError("A 'filename' has to be provided to 'rb_toParquetfile'")
         self.filename = config_dict["filename"]
 
     def __call__(self):
-        _delegate("parquet", filename=self.filename)
+        delegate("parquet", filename=self.filename)
 
 
 class rbObserver:
     """A generator of copies of the newest event of the first observed buffer, at most every min_sleeptime; None at the end."""
 
     def __init__(self, observe_list=None, config_dict=None, **rb_info):
-        self.info = _info(_first(observe_list, "observe_list"))
+        self.info = info_of(first(observe_list, "observe_list"))
         self.min_sleeptime = 1.0 if not config_dict or "min_sleeptime" not in config_dict else config_dict["min_sleeptime"]
 
     def __call__(self):
         while True:
-            _ctx.link.send("O", COUNT.pack(int(self.min_sleeptime * 1000)))
-            _ctx.link.flush()
-            kind, payload = _ctx.link.recv()
+            rc.ctx.link.send("O", COUNT.pack(int(self.min_sleeptime * 1000)))
+            rc.ctx.link.flush()
+            kind, payload = rc.ctx.link.recv()
             if kind != "E":
                 break
             yield decode_events(payload, self.info)[0][0]
         yield None
-
-
-from ringscope_txt import rb_toTxtfile  # noqa: E402,F401  (its own file: the format adapted from mimoCoRB)

@@ -7,7 +7,7 @@ column's dtype — but rows are appended a batch at a time, not one file open pe
 
 import pandas as pd
 
-import ringscope_buffer_control as bc
+import ringscope_context as rc
 
 
 class rb_toTxtfile:
@@ -18,7 +18,7 @@ class rb_toTxtfile:
             raise ValueError("Faulty ring buffer configuration passed ('source_list' missing)!")
         if config_dict is None:
             raise ValueError("Faulty configuration passed ('config_dict' missing)!")
-        self.source = bc._Reader(source_list[0])
+        self.source = rc.Reader(source_list[0])
         if not (self.source.values_per_slot == 1):
             raise ValueError("LogToTxt can only save single buffer lines! " + "(Make sure: bm.Reader.values_per_slot == 1 )")
         self.filename = config_dict["directory_prefix"] + "/" + config_dict["filename"] + ".txt"
@@ -32,7 +32,7 @@ class rb_toTxtfile:
             self.dtypes.append(dtype)
         df = pd.DataFrame({k: pd.Series(dtype=v) for k, v in zip(self.header, self.dtypes)})
         df.to_csv(self.filename, sep="\t", index=False)
-        bc._ctx.link.send_json("F", {"path": self.filename, "buffer": self.source.info["name"]})
+        rc.ctx.link.send_json("F", {"path": self.filename, "buffer": self.source.info["name"]})
 
     def _write(self, rows):
         if not rows:
