@@ -7,6 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistogramRequest, HistogramUpdate } from '../src-shared/bridge/protocol';
+import { loadEngine } from '../src-main/engine/load';
 import { repoRoot, ringscopeBin } from '../test/support/cli-run';
 import { MIMOCORB_UPSTREAM, mimocorbPython } from '../test/support/python/mimocorb';
 
@@ -119,6 +121,41 @@ describe('demo_setup.yaml', () => {
     expect(s.buffers.RB_2.written).toBeGreaterThan(500);
     expect(s.buffers.RB_2.released).toEqual({ Fkt_4: s.buffers.RB_2.written });
     expect(r.stderr).toMatch(/Fkt_6 \(plot_histograms\).*histogram panel/);
+  }, 600_000);
+});
+
+describe("the window's panels from mimoCoRB's plot functions", () => {
+  it('demo: plot_histograms becomes the pulse-height spectrum the window shows for RB_2, filled by the Python peak finder', async () => {
+    process.env.RINGSCOPE_PYTHON = env.RINGSCOPE_PYTHON;
+    const ex = examples();
+    const { engine, problems } = await loadEngine(join(ex, 'demo_setup.yaml'));
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const buffers = engine!.buffers();
+    const rb1 = buffers.find((b) => b.name === 'RB_1')!.display!;
+    expect(rb1).toMatchObject({ title: 'Muon waveform', sample_time_ns: 4, trigger_level: -440, pre_trigger_samples: 100, channel_range: 500 });
+    const hint = buffers.find((b) => b.name === 'RB_2')!.display!;
+    expect(hint.histogram).toEqual({ field: 'chA_height', range: [50, 1000], bins: 75 });
+    expect(hint.histograms).toHaveLength(2);
+    const request: HistogramRequest = { buffer: 'RB_2', field: 'chA_height', range: [50, 1000], bins: 75 };
+    let last: HistogramUpdate | null = null;
+    const done = new Promise<void>((res) => {
+      engine!.histogram(request, (u) => {
+        last = u;
+        if (u.final) res();
+      });
+    });
+    await engine!.start({ outputDirectory: join(ex, 'out'), runevents: 400 });
+    const s = await engine!.waitForEnd();
+    await done;
+    const h = last! as HistogramUpdate;
+    expect(h.events).toBe(s.buffers.RB_2.written);
+    expect(h.entries).toBeGreaterThan(0.8 * h.events);
+    // The simulated pulses are 250 mV high with a 30 % spread: the spectrum peaks there.
+    const peak = h.counts.indexOf(Math.max(...h.counts));
+    const centre = 50 + ((peak + 0.5) * 950) / 75;
+    expect(centre).toBeGreaterThan(150);
+    expect(centre).toBeLessThan(350);
+    await engine!.close();
   }, 600_000);
 });
 

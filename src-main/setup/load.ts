@@ -13,7 +13,7 @@ import type { KeyPath, Problem, Setup } from '../../src-shared/setup/types';
 import { findNode } from '../../src-shared/setup/edit';
 import { bufferMemoryProblems, sameExportFiles } from './machine-limits';
 import { checkExport, findModule } from './modules';
-import { findPythonModule, inspectPythonModule, pythonCommand, pythonProblems } from './python-modules';
+import { findPythonModule, inspectPythonModules, pythonCommand, pythonProblems, type PythonCheck } from './python-modules';
 import { didYouMean } from '../../src-shared/setup/didyoumean';
 import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
@@ -220,6 +220,8 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
 
   // Each function: its own config file, its merged parameters, its module.
   const exportChecks: Array<Promise<void>> = [];
+  // Python modules are read together, by one Python parser process, after the loop.
+  const pyChecks: Array<{ module: string; apply: (check: PythonCheck) => void }> = [];
   for (const fn of setup.functions) {
     const where = paths.functions[fn.name];
     if (!where) continue;
@@ -259,16 +261,14 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
       const shownPy = shown(relative(dir, py));
       resolved.python = { module: py, python, shown: shownPy };
       if (options.checkModules === false || fn.fkt_name === '') continue;
-      exportChecks.push(
-        inspectPythonModule(python, py).then((check) => {
-          const r = pythonProblems(check, fn.name, fn.fkt_name, shownPy, python, didYouMean);
-          resolved.display = r.display;
-          for (const p of r.problems) {
-            if (typeof p.at === 'string') at(p.severity, [...where, p.at], p.message, p.code, p.suggestion);
-            else problems.push({ severity: p.severity, message: p.message, file: shownPy, line: p.at.line, column: p.at.column, path: '', code: p.code });
-          }
-        }),
-      );
+      pyChecks.push({ module: py, apply: (check) => {
+        const r = pythonProblems(check, fn.name, fn.fkt_name, shownPy, python, didYouMean);
+        resolved.display = r.display;
+        for (const p of r.problems) {
+          if (typeof p.at === 'string') at(p.severity, [...where, p.at], p.message, p.code, p.suggestion);
+          else problems.push({ severity: p.severity, message: p.message, file: shownPy, line: p.at.line, column: p.at.column, path: '', code: p.code });
+        }
+      } });
       continue;
     }
     if (!found.ok) {
@@ -285,10 +285,15 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
       }),
     );
   }
+  const pyFunctions = Object.values(functions).filter((f) => f.python);
+  if (pyChecks.length) {
+    const checks = await inspectPythonModules(pyFunctions[0].python!.python, [...new Set(pyChecks.map((c) => c.module))]);
+    for (const c of pyChecks) c.apply(checks.get(c.module)!);
+  }
   await Promise.all(exportChecks);
   sameExportFiles(setup, functions, paths.functions, at);
 
-  const pyFiles = Object.values(functions).flatMap((f) => (f.python ? [f.python.shown] : []));
+  const pyFiles = pyFunctions.map((f) => f.python!.shown);
   const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f))), ...pyFiles]);
   return {
     setup,

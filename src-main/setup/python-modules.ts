@@ -36,30 +36,35 @@ export function pythonBridgeDir(): string {
 
 const CHECK = String.raw`
 import ast, json, sys, importlib.util
-path = sys.argv[1]
-out = {"defs": {}, "imports": [], "numpy": importlib.util.find_spec("numpy") is not None,
-       "mimocorb": importlib.util.find_spec("mimocorb") is not None}
-try:
-    with open(path, "rb") as f:
-        tree = ast.parse(f.read(), filename=path)
-except SyntaxError as e:
-    out["syntax"] = {"line": e.lineno or 1, "column": e.offset or 1, "message": e.msg}
-    print(json.dumps(out)); sys.exit(0)
-for node in tree.body:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        out["defs"][node.name] = node.lineno
-    elif isinstance(node, ast.Assign):
-        for t in node.targets:
-            if isinstance(t, ast.Name): out["defs"].setdefault(t.id, node.lineno)
-for node in ast.walk(tree):
-    if isinstance(node, ast.Import):
-        out["imports"] += [[a.name, node.lineno] for a in node.names]
-    elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-        out["imports"].append([node.module, node.lineno])
-        if node.module == "mimocorb":
-            out["imports"] += [["mimocorb." + a.name, node.lineno] for a in node.names]
-print(json.dumps(out))
+env = {"numpy": importlib.util.find_spec("numpy") is not None, "mimocorb": importlib.util.find_spec("mimocorb") is not None}
+result = {}
+for path in sys.argv[1:]:
+    out = {"defs": {}, "imports": [], **env}
+    result[path] = out
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except SyntaxError as e:
+        out["syntax"] = {"line": e.lineno or 1, "column": e.offset or 1, "message": e.msg}
+        continue
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out["defs"][node.name] = node.lineno
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name): out["defs"].setdefault(t.id, node.lineno)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out["imports"] += [[a.name, node.lineno] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out["imports"].append([node.module, node.lineno])
+            if node.module == "mimocorb":
+                out["imports"] += [["mimocorb." + a.name, node.lineno] for a in node.names]
+print(json.dumps(result))
 `;
+
+/** Seconds the parser subprocess may take (a loaded machine starts Python slowly). */
+const CHECK_TIMEOUT_MS = 60_000;
 
 export interface PythonModuleInfo {
   /** Top-level functions (and names assigned at the top level) → line. */
@@ -73,20 +78,27 @@ export interface PythonModuleInfo {
 
 export type PythonCheck = { ok: true; info: PythonModuleInfo } | { ok: false; message: string };
 
-/** Reads a Python module with Python's parser in a subprocess (user code does not run). */
-export function inspectPythonModule(python: string, path: string): Promise<PythonCheck> {
+/** Reads Python modules with Python's parser in one subprocess (user code does not run); the answer per path. */
+export function inspectPythonModules(python: string, paths: string[]): Promise<Map<string, PythonCheck>> {
+  const all = (c: PythonCheck) => new Map(paths.map((p) => [p, c]));
   return new Promise((res) => {
-    execFile(python, ['-c', CHECK, path], { timeout: 20_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(python, ['-c', CHECK, ...paths], { timeout: CHECK_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message);
-        res({ ok: false, message: `the Python "${python}" cannot be started (${why}). Install Python 3 with numpy, or name one with python: in the setup or the ${PYTHON_ENV} environment variable.` });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        const why =
+          e.code === 'ENOENT'
+            ? 'it was not found'
+            : e.killed
+              ? `it did not answer within ${CHECK_TIMEOUT_MS / 1000} s`
+              : stderr.trim().split('\n').pop() || `it failed: ${e.message.split('\n')[0]}`;
+        res(all({ ok: false, message: `the Python "${python}" cannot be started (${why}). Install Python 3 with numpy, or name one with python: in the setup or the ${PYTHON_ENV} environment variable.` }));
         return;
       }
       try {
-        res({ ok: true, info: JSON.parse(stdout) as PythonModuleInfo });
+        const infos = JSON.parse(stdout) as Record<string, PythonModuleInfo>;
+        res(new Map(paths.map((p) => [p, { ok: true, info: infos[p] } as PythonCheck])));
       } catch {
-        res({ ok: false, message: `the Python "${python}" did not answer as expected: ${stdout.slice(0, 200)}` });
+        res(all({ ok: false, message: `the Python "${python}" did not answer as expected: ${stdout.slice(0, 200)}` }));
       }
     });
   });
