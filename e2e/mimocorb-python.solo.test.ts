@@ -144,7 +144,8 @@ describe("the window's panels from mimoCoRB's plot functions", () => {
         if (u.final) res();
       });
     });
-    await engine!.start({ outputDirectory: join(ex, 'out'), runevents: 400 });
+    // As a window's host starts a run: with histogram readers on the scalar buffers.
+    await engine!.start({ outputDirectory: join(ex, 'out'), runevents: 400, histograms: true });
     const s = await engine!.waitForEnd();
     await done;
     const h = last! as HistogramUpdate;
