@@ -54,6 +54,50 @@ def save(source_list=None, sink_list=None, observe_list=None, config_dict=None, 
     rb_toTxtfile(source_list=source_list, config_dict=config_dict, **rb_info)()
 `;
 
+
+const PROCESS = `
+import numpy as np
+from mimocorb.buffer_control import rbProcess
+
+def proc(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    dt = sink_list[1]["dtype"]
+    def f(data):
+        k = int(data["x"][0])
+        if k % 2:
+            return [None, None]
+        a = np.zeros((1,), dtype=dt); a["total"] = k
+        b = np.zeros((1,), dtype=dt); b["total"] = -k
+        return [True, [a, b]]
+    rbProcess(source_list=source_list, sink_list=sink_list, config_dict=config_dict, ufunc=f, **rb_info)()
+`;
+
+const EXPORT_OBSERVE = `
+import json
+from mimocorb.buffer_control import rbExport, rbObserver, rbDrain
+
+def export(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    n, total = 0, 0.0
+    for item in rbExport(source_list=source_list, config_dict=config_dict, **rb_info)():
+        if item is None:
+            break
+        data, meta = item
+        n += 1
+        total += float(data["total"][0])
+    json.dump({"n": n, "total": total}, open(config_dict["directory_prefix"] + "/export.json", "w"))
+
+def observe(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    seen = 0
+    for data in rbObserver(observe_list=observe_list, config_dict={"min_sleeptime": 0.05}, **rb_info)():
+        if data is None:
+            break
+        assert data.dtype.names == ("x", "y", "z")
+        seen += 1
+    json.dump({"seen": seen}, open(config_dict["directory_prefix"] + "/observed.json", "w"))
+
+def drain(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    rbDrain(source_list=source_list, config_dict=config_dict, **rb_info)()
+`;
+
 const setupText = (opts: { onError?: string; field?: string; runevents?: number; python?: string } = {}) => `
 ${opts.python ? `python: ${opts.python}` : ''}
 RingBuffer:
@@ -129,6 +173,33 @@ describe('Python functions through mimocorb.buffer_control', () => {
     expect(s.error).toContain("field 'bogus' that RB_2 does not have (its fields: total, n)");
     expect(s.buffers.RB_2.written).toBe(0);
     for (const [name, b] of Object.entries(s.buffers)) for (const [g, r] of Object.entries(b.released)) expect(r, `${name} by ${g}`).toBe(b.written);
+  }, 300_000);
+
+  it('rbProcess (a copy and a list of records per event), rbExport, rbObserver and rbDrain as mimoCoRB defines them', async () => {
+    const setup = `
+RingBuffer:
+  - RB_1: {number_of_slots: 16, channel_per_slot: 3, data_type: {1: [x, int64], 2: [y, float32], 3: [z, uint8]}}
+  - RB_2: {number_of_slots: 16, channel_per_slot: 3, data_type: {1: [x, int64], 2: [y, float32], 3: [z, uint8]}}
+  - RB_3: {number_of_slots: 8, channel_per_slot: 1, data_type: {1: [total, float64], 2: [n, int16]}}
+Functions:
+  - Fkt_main: {runevents: 300}
+  - Fkt_1: {file_name: modules/src, fkt_name: source, RB_assign: {RB_1: write}}
+  - Fkt_2: {file_name: modules/proc, fkt_name: proc, RB_assign: {RB_1: read, RB_2: write, RB_3: write}}
+  - Fkt_3: {file_name: modules/eo, fkt_name: export, RB_assign: {RB_3: read}}
+  - Fkt_4: {file_name: modules/eo, fkt_name: observe, RB_assign: {RB_1: observe}}
+  - Fkt_5: {file_name: modules/eo, fkt_name: drain, RB_assign: {RB_2: read}}
+`;
+    const engine = await engineFor(folder(setup, { proc: PROCESS, eo: EXPORT_OBSERVE }));
+    await engine.start({ outputDirectory: join(tmp, 'out') });
+    const s = await engine.waitForEnd();
+    expect(s.end_reason).toBe('runevents');
+    expect(s.buffers.RB_2.written).toBe(150);
+    expect(s.buffers.RB_3.written).toBe(300);
+    expect(s.buffers.RB_2.released.Fkt_5).toBe(150);
+    const exported = JSON.parse(readFileSync(join(s.run_directory, 'export.json'), 'utf8'));
+    expect(exported).toEqual({ n: 300, total: 0 });
+    expect(JSON.parse(readFileSync(join(s.run_directory, 'observed.json'), 'utf8')).seen).toBeGreaterThan(0);
+    expect(readFileSync(join(s.run_directory, 'message.txt'), 'utf8')).toContain('No output foreseen');
   }, 300_000);
 
   it('holds a Python source while paused and goes on after resume', async () => {
