@@ -5,6 +5,7 @@ import { loadBuiltin } from './builtins/index';
 import type { WorkerInit, WorkerMessage } from './runtime/protocol';
 import { createIO, type FunctionIO } from './runtime/io';
 import { importUserModule } from './runtime/typescript';
+import { runPython } from './python/bridge';
 
 type WorkerFunction = (io: FunctionIO) => unknown;
 
@@ -12,6 +13,8 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 async function resolveFunction(init: WorkerInit): Promise<WorkerFunction> {
   if (init.builtin) return loadBuiltin(init.builtin);
+  const py = init.python;
+  if (py) return (io) => runPython(io as ReturnType<typeof createIO>, init, py);
   const mod = await importUserModule(init.moduleUrl!);
   const fn = mod[init.fkt_name];
   if (typeof fn !== 'function') throw new Error(`${init.moduleUrl} does not export a function named "${init.fkt_name}"`);

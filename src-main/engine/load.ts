@@ -4,6 +4,7 @@ import type { Problem } from '../../src-shared/setup/types';
 import { loadSetup, resolveSetup, SetupFile, type LoadedSetup } from '../setup';
 import { Engine } from './engine';
 import type { RunPlan } from './plan';
+import { applyDisplayFunctions, pythonInit } from './python-plan';
 
 /** The name a setup gives its run directories: the file name, or its folder's name for a generic setup.yaml. */
 export function setupName(path: string): string {
@@ -14,20 +15,24 @@ export function setupName(path: string): string {
 /** Turns a loaded, error-free setup into the plan the engine runs. */
 export function planFromSetup(loaded: LoadedSetup): RunPlan {
   const { setup } = loaded;
+  const buffers = setup.buffers.map((b) => ({ name: b.name, slots: b.slots, samples: b.samples, fields: b.fields.map((f) => ({ ...f })), display: b.display }));
+  applyDisplayFunctions(loaded, buffers);
   return {
     setupPath: loaded.path,
     setupName: setupName(loaded.path),
     outputDirectory: loaded.outputDirectory,
     runtime: loaded.runtime,
     runevents: loaded.runevents,
-    buffers: setup.buffers.map((b) => ({ name: b.name, slots: b.slots, samples: b.samples, fields: b.fields.map((f) => ({ ...f })), display: b.display })),
-    functions: setup.functions.map((f) => {
+    buffers,
+    // mimoCoRB's plotting functions do not run: the window shows their buffers.
+    functions: setup.functions.filter((f) => !loaded.functions[f.name]?.display).map((f) => {
       const r = loaded.functions[f.name];
       return {
         name: f.name,
         fkt_name: f.fkt_name,
         builtin: f.builtin,
         moduleUrl: r.moduleUrl,
+        python: pythonInit(r),
         num_process: f.num_process,
         assign: f.assign.map((a) => ({ ...a })),
         config: r.config,

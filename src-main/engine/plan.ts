@@ -1,5 +1,6 @@
 // What the engine needs to start a run, derived from a loaded setup.
 import type { DType } from '../../src-shared/ringbuffer';
+import type { PythonInit } from '../../src-workers/runtime/protocol';
 
 export interface PlannedBuffer {
   name: string;
@@ -15,6 +16,8 @@ export interface PlannedFunction {
   builtin: string | null;
   /** File URL of a user module; null for built-ins. */
   moduleUrl: string | null;
+  /** A mimoCoRB Python module: how its worker runs it. */
+  python?: PythonInit | null;
   num_process: number;
   assign: { buffer: string; mode: 'read' | 'write' | 'observe' }[];
   config: Record<string, unknown>;

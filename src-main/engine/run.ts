@@ -196,6 +196,7 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     instances: fn.num_process,
     builtin: fn.builtin,
     moduleUrl: fn.moduleUrl,
+    python: fn.python ?? null,
     config: fn.config,
     on_error: fn.on_error,
     assign: fn.assign.map((a) => ({ ...a, descriptor: run.buffers.get(a.buffer)!.descriptor })),

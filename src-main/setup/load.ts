@@ -14,6 +14,8 @@ import { findNode } from '../../src-shared/setup/edit';
 import { bufferMemoryProblems, sameExportFiles } from './machine-limits';
 import { numberOfSamplesProblems } from './mimocorb-checks';
 import { checkExport, findModule } from './modules';
+import { findPythonModule, inspectPythonModules, pythonCommand, pythonProblems, type PythonCheck } from './python-modules';
+import { didYouMean } from '../../src-shared/setup/didyoumean';
 import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
 
@@ -28,6 +30,10 @@ export interface ResolvedFunction {
   moduleUrl: string | null;
   /** Absolute path of the function's own config_file, if any. */
   configFile: string | null;
+  /** A mimoCoRB Python module (runs in a Python process); null otherwise. */
+  python: { module: string; python: string; shown: string } | null;
+  /** A mimoCoRB plotting function (plot_buffer / histogram_buffer): the window shows its buffer; it does not run. */
+  display: 'waveform' | 'histograms' | null;
   /** The merged parameters (built-in defaults < FunctionConfigs < common config < config_file < inline config). */
   config: Record<string, unknown>;
   /** For each parameter, where its value came from. */
@@ -215,6 +221,8 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
 
   // Each function: its own config file, its merged parameters, its module.
   const exportChecks: Array<Promise<void>> = [];
+  // Python modules are read together, by one Python parser process, after the loop.
+  const pyChecks: Array<{ module: string; apply: (check: PythonCheck) => void }> = [];
   for (const fn of setup.functions) {
     const where = paths.functions[fn.name];
     if (!where) continue;
@@ -238,19 +246,35 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
       builtin: fn.builtin,
       module: null,
       moduleUrl: null,
+      python: null,
+      display: null,
       configFile: own?.abs ?? (fn.config_file ? resolve(dir, fn.config_file) : null),
       config: merged.config,
       origin: merged.origin,
     };
     functions[fn.name] = resolved;
 
-    if (fn.builtin !== null || fn.file_name === '' || /\.py$/i.test(fn.file_name)) continue;
-    const found = findModule(resolve(dir, fn.file_name));
+    if (fn.builtin !== null || fn.file_name === '') continue;
+    const found = /\.py$/i.test(fn.file_name) ? ({ ok: false, python: null } as const) : findModule(resolve(dir, fn.file_name));
+    const py = found.ok ? null : findPythonModule(resolve(dir, fn.file_name));
+    if (py) {
+      const python = pythonCommand(setup.python, dir);
+      const shownPy = shown(relative(dir, py));
+      resolved.python = { module: py, python, shown: shownPy };
+      if (options.checkModules === false || fn.fkt_name === '') continue;
+      pyChecks.push({ module: py, apply: (check) => {
+        const r = pythonProblems(check, fn.name, fn.fkt_name, shownPy, python, didYouMean);
+        resolved.display = r.display;
+        for (const p of r.problems) {
+          if (typeof p.at === 'string') at(p.severity, [...where, p.at], p.message, p.code, p.suggestion);
+          else problems.push({ severity: p.severity, message: p.message, file: shownPy, line: p.at.line, column: p.at.column, path: '', code: p.code });
+        }
+      } });
+      continue;
+    }
     if (!found.ok) {
-      const message = found.python
-        ? `${fn.file_name} for ${fn.name} is a Python module (${fn.file_name}.py, from mimoCoRB); RingScope runs JavaScript or TypeScript. Port ${fn.fkt_name} to ${fn.file_name}.js or .ts, or use a built-in (builtin:<kind>/<name>).`
-        : `The module ${fn.file_name} for ${fn.name} was not found: there is no .mjs, .js or .ts file of that name (looked in ${dirname(resolve(dir, fn.file_name))}). Check file_name; it is relative to the setup file's folder.`;
-      at('error', [...where, 'file_name'], message, found.python ? 'python-module' : 'no-module');
+      const message = `The module ${fn.file_name} for ${fn.name} was not found: there is no .mjs, .js, .ts or .py file of that name (looked in ${dirname(resolve(dir, fn.file_name))}). Check file_name; it is relative to the setup file's folder.`;
+      at('error', [...where, 'file_name'], message, 'no-module');
       continue;
     }
     resolved.module = found.path;
@@ -262,11 +286,17 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
       }),
     );
   }
+  const pyFunctions = Object.values(functions).filter((f) => f.python);
+  if (pyChecks.length) {
+    const checks = await inspectPythonModules(pyFunctions[0].python!.python, [...new Set(pyChecks.map((c) => c.module))]);
+    for (const c of pyChecks) c.apply(checks.get(c.module)!);
+  }
   await Promise.all(exportChecks);
   sameExportFiles(setup, functions, paths.functions, at);
   numberOfSamplesProblems(setup, functions, paths.functions, at);
 
-  const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f)))]);
+  const pyFiles = pyFunctions.map((f) => f.python!.shown);
+  const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f))), ...pyFiles]);
   return {
     setup,
     problems: sorted,

@@ -3,7 +3,7 @@
 import type { AssignMode, OnError } from './types';
 
 /** Top-level keys RingScope reads. */
-export const SETUP_KEYS = ['title', 'description', 'output_directory', 'RingBuffer', 'Functions', 'FunctionConfigs', 'epics'] as const;
+export const SETUP_KEYS = ['title', 'description', 'output_directory', 'RingBuffer', 'Functions', 'FunctionConfigs', 'epics', 'python'] as const;
 /** mimoCoRB keys that only its Python GUI reads: accepted, ignored, noted. */
 export const MIMOCORB_GUI_KEYS = ['GUI_control', 'KBD_control'] as const;
 export const BUFFER_KEYS = ['number_of_slots', 'channel_per_slot', 'data_type', 'display'] as const;

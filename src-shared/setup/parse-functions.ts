@@ -115,8 +115,6 @@ function fn(ctx: ParseContext, def: FunctionDef, settings: Entry[]): void {
       if (id !== null) {
         spec.builtin = id;
         def.builtin = builtinSpec(ctx, id, file, [...path, 'file_name'], spec.name);
-      } else if (/\.py$/i.test(v)) {
-        ctx.report('error', ctx.valueAt(file), [...path, 'file_name'], `${v} is a Python module; RingScope runs JavaScript or TypeScript functions. Port it to a .js/.ts module, or use a built-in (builtin:<kind>/<name>).`, 'python-module');
       }
     }
   }

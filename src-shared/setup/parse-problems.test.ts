@@ -211,13 +211,6 @@ const CASES: Case[] = [
     path: 'Functions[1].Fkt_1.fkt_name',
   },
   {
-    name: 'file_name is a Python module',
-    text: edit('file_name: modules/filter', 'file_name: modules/filter.py #<'),
-    severity: 'error',
-    message: 'is a Python module',
-    path: 'Functions[2].Fkt_2.file_name',
-  },
-  {
     name: 'num_process zero',
     text: edit('num_process: 2', 'num_process: 0 #<'),
     severity: 'error',

@@ -127,6 +127,11 @@ function top(ctx: ParseContext): void {
     const v = ctx.text(out, ['output_directory'], 'output_directory', 'a folder, relative to the setup file; default "target"');
     if (v !== undefined) ctx.setup.output_directory = v;
   }
+  const py = byKey.get('python');
+  if (py) {
+    const v = ctx.text(py, ['python'], 'python', 'the Python interpreter that runs Python modules (a path, relative to the setup file, or a command on PATH)');
+    if (v !== undefined) ctx.setup.python = v;
+  }
 
   const rb = byKey.get('RingBuffer');
   if (!rb) ctx.report('error', null, ['RingBuffer'], 'The setup has no RingBuffer: section. Add one that lists the buffers, e.g. "RingBuffer:" followed by "  - RB_1: {number_of_slots: 128, channel_per_slot: 1, data_type: float32}".', 'missing-key');

@@ -24,6 +24,10 @@ export interface DisplayHints {
   colors?: Record<string, string>;
   /** The histogram the UI shows first for this buffer. */
   histogram?: { field?: string; range?: [number, number]; bins?: number; fit?: boolean };
+  /** From a mimoCoRB plot function (plot_waveform / plot_histograms): the panel's title, the oscilloscope's range in mV, every histogram it drew. */
+  title?: string;
+  channel_range?: number;
+  histograms?: { field: string; range: [number, number]; bins: number; title?: string }[];
   /** Unknown keys are kept (and warned about), never dropped. */
   [key: string]: unknown;
 }
@@ -89,6 +93,8 @@ export interface Setup {
   main: MainSpec;
   /** The setup's FunctionConfigs section, keyed by fkt_name. */
   function_configs: Record<string, Record<string, unknown>>;
+  /** The Python interpreter for Python modules, as written (`python:`); else RINGSCOPE_PYTHON, else python3 on PATH. */
+  python?: string;
   /** The epics: section, unvalidated here. */
   epics?: Record<string, unknown>;
 }

@@ -90,8 +90,25 @@ function isPromise<T>(x: unknown): x is Promise<T> {
 /** Thrown out of a helper loop to end the function after an error under the `stop` policy. */
 export class StopAfterError extends Error {}
 
+/** What the runtime's own adapters (the Python bridge) use besides FunctionIO: the counting and error handling of the helpers. */
+export interface RuntimeInternals {
+  countIn(n: number): void;
+  countOut(w: Writer, n: number): void;
+  /** Reports a function error (stack: e.g. a Python traceback); true when the run goes on (skip_event). */
+  fail(e: Error, counter: number | null): boolean;
+  /** The next source counter, or null once runevents is reached. */
+  claimCounter(): number | null;
+  paused(): boolean;
+  stopping(): boolean;
+  /** Lists a file the function writes among the run's exports (run.json). */
+  registerExport(path: string, buffer: string): void;
+}
+
+/** The io object as the worker runtime holds it. */
+export type RuntimeIO = FunctionIO & { close(): void; failed: boolean; internal: RuntimeInternals };
+
 /** Builds the io object for one worker function instance. */
-export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed: boolean } {
+export function createIO(init: WorkerInit): RuntimeIO {
   const ctrl = new Int32Array(init.control);
   const counter = new BigInt64Array(init.counter);
   const stats = new Float64Array(init.stats, init.statsOffset * 8, STAT.OUT0 + init.assign.length);
@@ -239,7 +256,16 @@ export function createIO(init: WorkerInit): FunctionIO & { close(): void; failed
     return true;
   };
 
-  const io: FunctionIO & { close(): void; failed: boolean } = {
+  const io: RuntimeIO = {
+    internal: {
+      countIn: (n) => void (stats[STAT.EVENTS_IN] += n),
+      countOut: (w, n) => void (stats[outIndex.get(w)!] += n),
+      fail: (e, counter) => onError(e, counter === null ? null : { counter }),
+      claimCounter,
+      paused: () => Atomics.load(ctrl, RUN_CONTROL.PAUSE) === 1,
+      stopping,
+      registerExport: (path, buffer) => post({ type: 'export', path, buffer }),
+    },
     name: init.name,
     fkt_name: init.fkt_name,
     instance: init.instance,

@@ -35,6 +35,8 @@ export interface WorkerInit {
   /** 'builtin:sinks/csv' resolves via the built-in table; otherwise a file URL of a user module. */
   builtin: string | null;
   moduleUrl: string | null;
+  /** Set for a mimoCoRB Python module: the worker runs it in a Python process (src-workers/python). */
+  python?: PythonInit | null;
   config: Record<string, unknown>;
   on_error: 'stop' | 'skip_event';
   assign: { buffer: string; mode: 'read' | 'write' | 'observe'; descriptor: RingBufferDescriptor }[];
@@ -54,6 +56,18 @@ export interface WorkerInit {
   setupDirectory: string;
   /** Port on which the engine sends parameter changes. */
   params: MessagePort;
+}
+
+/** How to run a Python function: the interpreter, the module, and the folder of RingScope's Python side. */
+export interface PythonInit {
+  /** The interpreter: a path or a command on PATH. */
+  python: string;
+  /** Absolute path of the .py module. */
+  module: string;
+  /** The module as the setup names it (file_name), for messages. */
+  shown: string;
+  /** The folder holding ringscope_bridge.py and the mimocorb.buffer_control stand-in. */
+  bridgeDir: string;
 }
 
 /** Worker → engine. */

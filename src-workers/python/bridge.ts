@@ -1,0 +1,211 @@
+// Runs a mimoCoRB Python function: the worker thread starts one Python process
+// (ringscope_bridge.py) and serves its ring-buffer handles over the process's
+// stdin/stdout, in batches. The worker keeps the handles, so run control,
+// statistics, reclaiming and error handling stay those of every function.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import type { Reader, RingBufferLayout, Writer } from '../../src-shared/ringbuffer';
+import { loadBuiltin } from '../builtins/index';
+import type { RuntimeIO } from '../runtime/io';
+import type { PythonInit, WorkerInit } from '../runtime/protocol';
+import { checkPut, encodeEvents, fillEvent, frame, FrameReader, type Frame } from './frames';
+
+const POLL_MS = 200;
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** The init frame: what the Python side needs to call the user's function as mimoCoRB would. */
+function initMessage(io: RuntimeIO, init: WorkerInit, py: PythonInit): Record<string, unknown> {
+  const info = (buffer: string) => {
+    const l = io.layouts[buffer];
+    return { name: buffer, number_of_slots: l.slots, values_per_slot: l.samples, fields: l.fields.map((f) => [f.name, f.dtype]) };
+  };
+  const by = (mode: string) => init.assign.filter((a) => a.mode === mode).map((a) => info(a.buffer));
+  return {
+    module: py.module,
+    shown: py.shown,
+    fkt_name: init.fkt_name,
+    config: init.config,
+    on_error: init.on_error,
+    run_directory: init.runDirectory,
+    setup_directory: init.setupDirectory,
+    rb_info: Object.fromEntries(init.assign.map((a) => [a.buffer, a.mode])),
+    sources: by('read'),
+    sinks: by('write'),
+    observes: by('observe'),
+  };
+}
+
+function start(py: PythonInit, io: RuntimeIO): ChildProcessWithoutNullStreams {
+  const env = { ...process.env, PYTHONPATH: [py.bridgeDir, process.env.PYTHONPATH].filter(Boolean).join(':'), PYTHONUNBUFFERED: '1' };
+  // A process group of its own: a terminal's Ctrl-C goes to the engine, which stops the run and drains.
+  return spawn(py.python, [join(py.bridgeDir, 'ringscope_bridge.py')], { env, cwd: io.setupDirectory, stdio: 'pipe', detached: true });
+}
+
+/** Runs one instance of a Python function until its process ends. */
+export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit): Promise<void> {
+  const child = start(py, io);
+  const tail: string[] = [];
+  let spawnError: Error | null = null;
+  child.on('error', (e) => (spawnError = e));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  let partial = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    const lines = (partial + s).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      io.log(`[python] ${line}`);
+    }
+  });
+  child.stdin.on('error', () => {}); // the process may end first; its exit is what counts
+  const send = (kind: string, payload?: Uint8Array) => {
+    if (!child.stdin.destroyed) child.stdin.write(frame(kind, payload));
+  };
+  send('I', Buffer.from(JSON.stringify(initMessage(io, init, py))));
+
+  const reader: Reader | undefined = Object.values(io.readers)[0];
+  const readLayout = reader ? io.layouts[Object.keys(io.readers)[0]] : null;
+  const writers = Object.values(io.writers);
+  const writeLayouts = Object.keys(io.writers).map((b) => io.layouts[b]);
+  const isSource = !reader;
+  let stopSent = false;
+  const stopPython = () => {
+    if (stopSent) return;
+    stopSent = true;
+    send('S');
+  };
+  const onStop = () => isSource && stopPython();
+  io.signal.addEventListener('abort', onStop);
+
+  const frames = new FrameReader(child.stdout);
+  let done = false;
+  let reported = false;
+  try {
+    for (;;) {
+      const f = await frames.next();
+      if (!f) break;
+      if (f.kind === 'D') {
+        done = true;
+        continue;
+      }
+      if (f.kind === 'X') {
+        reported = true;
+        const m = JSON.parse(f.payload.toString('utf8')) as { message: string; traceback: string; counter: number | null };
+        const e = new Error(`${m.message} (in ${py.shown})`);
+        e.stack = m.traceback.trimEnd();
+        io.internal.fail(e, m.counter);
+        continue;
+      }
+      if (f.kind === 'F') {
+        const m = JSON.parse(f.payload.toString('utf8')) as { path: string; buffer: string };
+        io.internal.registerExport(m.path, m.buffer);
+        continue;
+      }
+      if (f.kind === 'G' && reader && readLayout) await serveGet(io, reader, readLayout, f, send);
+      else if (f.kind === 'P') await servePut(io, f, writers, writeLayouts, isSource, stopPython);
+      else if (f.kind === 'Q') await delegate(io, reader, f, send);
+      else if (f.kind === 'O') await serveObserve(io, f, send);
+      else throw new Error(`the Python side of ${init.name} sent an unknown message (${JSON.stringify(f.kind)})`);
+    }
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  } finally {
+    io.signal.removeEventListener('abort', onStop);
+    child.stdin.end();
+  }
+  const code = await exited;
+  if (spawnError) {
+    const err = spawnError as NodeJS.ErrnoException;
+    throw new Error(
+      err.code === 'ENOENT'
+        ? `cannot start the Python "${py.python}" for ${py.shown}: not found. Install Python 3 with numpy, or name one with python: in the setup or the RINGSCOPE_PYTHON environment variable.`
+        : `cannot start the Python "${py.python}" for ${py.shown}: ${err.message}`,
+    );
+  }
+  if (partial) io.log(`[python] ${partial}`);
+  if (!done && !reported && !io.internal.stopping()) {
+    throw new Error(`the Python process of ${py.shown} ended (exit code ${code}) before its function returned${tail.length ? `; it said:\n${tail.join('\n')}` : ''}`);
+  }
+}
+
+async function serveGet(io: RuntimeIO, reader: Reader, layout: RingBufferLayout, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
+  const max = f.payload.readUInt32LE(0);
+  for (;;) {
+    const batch = await reader.nextBatchAsync(Math.max(1, max), POLL_MS);
+    if (batch === 'timeout') continue;
+    if (batch === null) {
+      send('Z');
+      return;
+    }
+    const payload = encodeEvents(batch, layout);
+    reader.release();
+    io.internal.countIn(batch.length);
+    send('E', payload);
+    return;
+  }
+}
+
+async function servePut(io: RuntimeIO, f: Frame, writers: Writer[], layouts: RingBufferLayout[], isSource: boolean, stopPython: () => void): Promise<void> {
+  const index = f.payload[0];
+  const w = writers[index];
+  if (!w) throw new Error(`Python wrote to output ${index + 1}, but RB_assign gives it ${writers.length} buffer(s) to write`);
+  const count = checkPut(f.payload, layouts[index]);
+  for (let i = 0; i < count; i++) {
+    let counter: number | null = null;
+    if (isSource) {
+      while (io.internal.paused() && !io.internal.stopping()) await sleep(50);
+      if (io.internal.stopping()) return stopPython();
+      counter = io.internal.claimCounter();
+      if (counter === null) return stopPython();
+    }
+    let out = await w.acquireAsync(POLL_MS);
+    while (out === 'timeout') out = await w.acquireAsync(POLL_MS);
+    if (out === null) return stopPython();
+    const meta = fillEvent(out, f.payload, i, layouts[index]);
+    out.counter = counter ?? meta.counter;
+    out.timestamp = meta.timestamp;
+    if (!isSource) out.deadtime = meta.deadtime;
+    w.commit();
+    io.internal.countOut(w, 1);
+  }
+}
+
+/** rbDrain and rb_toParquetfile: the engine reads the buffer itself (its Parquet exporter needs no pyarrow). */
+async function delegate(io: RuntimeIO, reader: Reader | undefined, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
+  const m = JSON.parse(f.payload.toString('utf8')) as { kind: string; filename?: string };
+  if (!reader) throw new Error(`${m.kind === 'parquet' ? 'rb_toParquetfile' : 'rbDrain'} needs a buffer to read`);
+  if (m.kind === 'parquet') {
+    io.config.filename = m.filename;
+    await (await loadBuiltin('sinks/parquet'))(io);
+  } else {
+    for (;;) {
+      const batch = await reader.nextBatchAsync(256, POLL_MS);
+      if (batch === 'timeout') continue;
+      if (batch === null) break;
+      io.internal.countIn(batch.length);
+      reader.release();
+    }
+  }
+  send('Z');
+}
+
+/** rbObserver: a copy of the newest event once one newer than the last is there, waiting at least `ms`. */
+async function serveObserve(io: RuntimeIO, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
+  const ms = f.payload.readUInt32LE(0);
+  const name = Object.keys(io.observers)[0];
+  const o = io.observers[name];
+  await sleep(ms);
+  for (;;) {
+    if (io.internal.stopping()) return send('Z');
+    const snap = o.latest();
+    if (snap && snap.seq !== lastSeen.get(o)) {
+      lastSeen.set(o, snap.seq);
+      const view = { ...snap, fields: snap.fields } as unknown as Parameters<typeof encodeEvents>[0][number];
+      return send('E', encodeEvents([view], io.layouts[name]));
+    }
+    await sleep(50);
+  }
+}
+const lastSeen = new WeakMap<object, number>();
