@@ -2,8 +2,8 @@
 // errors (a declared payload beyond the limit, an unknown command) close this
 // circuit only; the server keeps serving everyone else.
 import type { Socket } from 'node:net';
-import { NATIVE_DBR, decodeWrite } from './dbr';
-import { Cmd, CA_MINOR_VERSION, Dbe, Eca, type Header, LAST_DBR_TYPE, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from './protocol';
+import { NATIVE_DBR, decodeWrite } from '../../src-workers/epics/dbr';
+import { Cmd, CA_MINOR_VERSION, Dbe, Eca, type Header, LAST_DBR_TYPE, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from '../../src-workers/epics/protocol';
 import type { Pv, PvSubscriber } from './pv';
 
 /** What a circuit needs from its server. */

@@ -4,7 +4,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import os from 'node:os';
 import { Circuit, type CircuitHost } from './circuit';
-import { Cmd, CA_MINOR_VERSION, SEARCH_DO_REPLY, decodeHeader, encodeHeader, ipv4ToInt, readCString } from './protocol';
+import { Cmd, CA_MINOR_VERSION, SEARCH_DO_REPLY, decodeHeader, encodeHeader, ipv4ToInt, readCString } from '../../src-workers/epics/protocol';
 import { Pv, type PvOptions } from './pv';
 
 export type CaLogLevel = 'info' | 'warn' | 'error';
