@@ -9,6 +9,7 @@ import type { EventView } from '../../../src-shared/ringbuffer';
 import type { FunctionIO } from '../../runtime/io';
 import { writerLayout } from '../../runtime/event-layout';
 import { CaClient, type CaChannel, type CaValue } from '../../epics/client';
+import { AlarmSeverity, AlarmStatus } from '../../epics/protocol';
 import { planFields, writeField, type FieldPlan } from '../../epics/pv-fields';
 
 const HISTORY = 16;
@@ -85,8 +86,10 @@ export default async function epics(io: FunctionIO): Promise<void> {
   const channels = [...tracked.values()].map((t) => t.channel);
   let taken = 0;
   let missed = 0;
+  let closing = false;
   for (const ch of channels) {
     ch.onConnection((up, c) => {
+      if (closing) return;
       io.log[up ? 'info' : 'warn'](`${c.name} ${up ? 'connected' : 'disconnected'}`);
       report(true);
     });
@@ -143,6 +146,7 @@ export default async function epics(io: FunctionIO): Promise<void> {
   } finally {
     clearInterval(reportTimer);
     report(true);
+    closing = true;
     client.close();
   }
 
@@ -151,6 +155,8 @@ export default async function epics(io: FunctionIO): Promise<void> {
     let barrier: Promise<void> | null = null;
     let lastStamp = -Infinity;
     tracked.get(triggerPv!)!.listeners.push((value) => {
+      // A trigger PV without a valid reading (UDF, INVALID: never set since its server started, or NaN) is no event.
+      if (value.status === AlarmStatus.UDF && value.severity === AlarmSeverity.INVALID) return;
       // After a reconnect the server repeats its current value: an event already taken.
       if (value.stampMs !== null && value.stampMs <= lastStamp) return;
       if (value.stampMs !== null) lastStamp = value.stampMs;
