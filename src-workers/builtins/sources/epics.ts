@@ -42,10 +42,11 @@ class Tracked {
     });
     channel.onConnection((up) => {
       if (!up) {
-        this.history = [];
         this.downAt = Date.now();
-      } else if (this.downAt !== null) {
-        this.gapMs += Date.now() - this.downAt;
+      } else {
+        // Values from before the disconnect do not mix with the server's new ones.
+        this.history = [];
+        if (this.downAt !== null) this.gapMs += Date.now() - this.downAt;
         this.downAt = null;
       }
     });
@@ -56,9 +57,14 @@ class Tracked {
     return this.gapMs + (this.downAt === null ? 0 : Date.now() - this.downAt);
   }
 
-  /** The newest value stamped at or before `t` (ms), else the oldest kept; null without a value or connection. */
-  at(t: number | null): CaValue | null {
-    if (!this.channel.connected || !this.history.length) return null;
+  /**
+   * The newest value stamped at or before `t` (ms), else the oldest kept. Null without a value, or when
+   * the PV was disconnected before `since` (local ms: when the trigger arrived; a PV lost after that
+   * still had its values then).
+   */
+  at(t: number | null, since = Date.now()): CaValue | null {
+    if (!this.history.length) return null;
+    if (!this.channel.connected && (this.downAt === null || this.downAt < since)) return null;
     if (t === null) return this.history[this.history.length - 1];
     for (let i = this.history.length - 1; i >= 0; i--) {
       const s = this.history[i].stampMs;
@@ -112,8 +118,8 @@ export default async function epics(io: FunctionIO): Promise<void> {
   const reportTimer = setInterval(() => report(), 1000);
 
   /** Fills an event from values at time `t`; false (and counted as missed) when a PV has none. */
-  const fillAt = (ev: EventView, t: number | null): boolean => {
-    const values = plan.map((p) => tracked.get(p.pv)!.at(t));
+  const fillAt = (ev: EventView, t: number | null, since?: number): boolean => {
+    const values = plan.map((p) => tracked.get(p.pv)!.at(t, since));
     if (values.some((v) => v === null)) {
       missed++;
       return false;
@@ -151,7 +157,7 @@ export default async function epics(io: FunctionIO): Promise<void> {
   }
 
   async function triggerLoop(): Promise<void> {
-    const queue: { value: CaValue; barrier: Promise<void> }[] = [];
+    const queue: { value: CaValue; barrier: Promise<void>; arrived: number }[] = [];
     let barrier: Promise<void> | null = null;
     let lastStamp = -Infinity;
     tracked.get(triggerPv!)!.listeners.push((value) => {
@@ -169,7 +175,7 @@ export default async function epics(io: FunctionIO): Promise<void> {
         barrier = client.barrier();
         setImmediate(() => (barrier = null));
       }
-      queue.push({ value, barrier });
+      queue.push({ value, barrier, arrived: Date.now() });
       wakeUp();
     });
     await io.source(async (ev) => {
@@ -178,10 +184,10 @@ export default async function epics(io: FunctionIO): Promise<void> {
           if (io.signal.aborted) return false;
           await waitForWake();
         }
-        const { value, barrier: b } = queue.shift()!;
+        const { value, barrier: b, arrived } = queue.shift()!;
         await b;
         if (io.signal.aborted) return false;
-        if (fillAt(ev, value.stampMs)) {
+        if (fillAt(ev, value.stampMs, arrived)) {
           if (value.stampMs !== null) ev.timestamp = value.stampMs;
           report();
           return true;
