@@ -203,6 +203,7 @@ export class CaServer {
 
   private host: CircuitHost = {
     findPv: (name) => this.findPv(name),
+    serverPort: () => this.boundPort ?? 0,
     maxPayload: () => this.maxPayload(),
     log: (level, message) => this.logFn(level, message),
     circuitClosed: (c) => {
