@@ -13,7 +13,8 @@ import { AlarmSeverity, AlarmStatus } from '../../epics/protocol';
 import { planFields, writeField, type FieldPlan } from '../../epics/pv-fields';
 
 const HISTORY = 16;
-const MAX_QUEUE = 10_000;
+/** Trigger updates waiting for a free slot at most; more are counted as missed. */
+const MAX_QUEUE = 100_000;
 
 /** EPICS_CA_* for the client: the process's environment with the source's parameters laid over it. */
 export function caEnvironment(config: Record<string, unknown>, env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
@@ -157,8 +158,11 @@ export default async function epics(io: FunctionIO): Promise<void> {
   }
 
   async function triggerLoop(): Promise<void> {
-    const queue: { value: CaValue; barrier: Promise<void>; arrived: number }[] = [];
+    const queue: { value: CaValue; barrier: Promise<void> | null; arrived: number }[] = [];
     let barrier: Promise<void> | null = null;
+    const others = [...tracked.entries()].filter(([name]) => name !== triggerPv).map(([, t]) => t);
+    /** Every other PV has a value stamped at or after t: nothing of that moment can still be on its way. */
+    const caughtUp = (t: number | null) => t !== null && others.every((o) => (o.history.at(-1)?.stampMs ?? -Infinity) >= t);
     let lastStamp = -Infinity;
     tracked.get(triggerPv!)!.listeners.push((value) => {
       // A trigger PV without a valid reading (UDF, INVALID: never set since its server started, or NaN) is no event.
@@ -170,12 +174,13 @@ export default async function epics(io: FunctionIO): Promise<void> {
         missed++;
         return;
       }
-      // One ECHO round trip covers every trigger that arrived in the same read.
-      if (!barrier) {
+      // One ECHO round trip covers every trigger that arrived in the same read; none is needed when
+      // the other PVs are already past this time stamp (or there are none).
+      if (!barrier && !caughtUp(value.stampMs)) {
         barrier = client.barrier();
         setImmediate(() => (barrier = null));
       }
-      queue.push({ value, barrier, arrived: Date.now() });
+      queue.push({ value, barrier: caughtUp(value.stampMs) ? null : barrier, arrived: Date.now() });
       wakeUp();
     });
     await io.source(async (ev) => {
@@ -185,7 +190,7 @@ export default async function epics(io: FunctionIO): Promise<void> {
           await waitForWake();
         }
         const { value, barrier: b, arrived } = queue.shift()!;
-        await b;
+        if (b && !caughtUp(value.stampMs)) await b;
         if (io.signal.aborted) return false;
         if (fillAt(ev, value.stampMs, arrived)) {
           if (value.stampMs !== null) ev.timestamp = value.stampMs;
