@@ -126,7 +126,7 @@ ${source(port, `dt: 0.05, pvs: {a: "C:A", b: "C:LATER"}`)}
     expect(written(waiting)).toBe(0);
     expect(String(extra(waiting).disconnected)).toMatch(/^C:LATER since \d{4}-/);
     server.addPv({ name: 'C:LATER', type: 'double', value: 2.5 });
-    const flowing = await statusUntil(e, (s) => written(s) >= 3 && extra(s).disconnected === 'none');
+    const flowing = await statusUntil(e, (s) => written(s) >= 3 && Number(extra(s).events) >= 3 && extra(s).disconnected === 'none');
     expect(Number(extra(flowing).events)).toBeGreaterThanOrEqual(3);
     await e.stop();
     const summary = await e.waitForEnd();

@@ -12,7 +12,8 @@ import { CaClient, type CaChannel, type CaValue } from '../../epics/client';
 import { AlarmSeverity, AlarmStatus } from '../../epics/protocol';
 import { planFields, writeField, type FieldPlan } from '../../epics/pv-fields';
 
-const HISTORY = 16;
+/** Updates kept per PV for trigger mode's look-back (a trigger further behind than this is missed). */
+const HISTORY = 64;
 /** Trigger updates waiting for a free slot at most; more are counted as missed. */
 const MAX_QUEUE = 100_000;
 
@@ -59,7 +60,7 @@ class Tracked {
   }
 
   /**
-   * The newest value stamped at or before `t` (ms), else the oldest kept. Null without a value, or when
+   * The newest value stamped at or before `t` (ms). Null without such a value, or when
    * the PV was disconnected before `since` (local ms: when the trigger arrived; a PV lost after that
    * still had its values then).
    */
@@ -71,7 +72,9 @@ class Tracked {
       const s = this.history[i].stampMs;
       if (s === null || s <= t) return this.history[i];
     }
-    return this.history[0];
+    // Every kept value is newer than t (subscribed just after it, or more than HISTORY updates since):
+    // what the PV held at t is unknown, and a newer value would make an event that never was.
+    return null;
   }
 }
 
@@ -119,8 +122,9 @@ export default async function epics(io: FunctionIO): Promise<void> {
   const reportTimer = setInterval(() => report(), 1000);
 
   /** Fills an event from values at time `t`; false (and counted as missed) when a PV has none. */
-  const fillAt = (ev: EventView, t: number | null, since?: number): boolean => {
-    const values = plan.map((p) => tracked.get(p.pv)!.at(t, since));
+  const fillAt = (ev: EventView, t: number | null, since?: number, trigger?: CaValue): boolean => {
+    // The trigger's own fields take the trigger update itself, however far the queue is behind.
+    const values = plan.map((p) => (trigger && p.pv === triggerPv ? trigger : tracked.get(p.pv)!.at(t, since)));
     if (values.some((v) => v === null)) {
       missed++;
       return false;
@@ -192,7 +196,7 @@ export default async function epics(io: FunctionIO): Promise<void> {
         const { value, barrier: b, arrived } = queue.shift()!;
         if (b && !caughtUp(value.stampMs)) await b;
         if (io.signal.aborted) return false;
-        if (fillAt(ev, value.stampMs, arrived)) {
+        if (fillAt(ev, value.stampMs, arrived, value)) {
           if (value.stampMs !== null) ev.timestamp = value.stampMs;
           report();
           return true;
