@@ -1,0 +1,48 @@
+// The window's PV write control (src-renderer/src/panels/PvWrite.tsx) in real
+// Chromium: station B's page puts station A's dt (A a process of its own);
+// the control says when A has done it, and shows A's refusal with the reason.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium, openPage, spawnServe, stopServers } from '../test/support/browser';
+import { repoRoot, startRun } from '../test/support/cli-run';
+import { freePort, stationSetups } from '../test/support/epics/stations';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ringscope-pvwrite-'));
+let browser: Browser | null = null;
+afterAll(async () => {
+  await browser?.close();
+  await stopServers();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const reason = !existsSync(join(repoRoot, 'out/main/cli.js')) ? 'run npm run build first' : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing` : null;
+
+describe.skipIf(reason !== null)('the window writes a PV of another station' + (reason ? ` (skipped: ${reason})` : ''), () => {
+  it('puts station A’s dt from station B’s page, and shows a refusal with its reason', async () => {
+    const port = await freePort();
+    const env = { EPICS_CA_ADDR_LIST: '127.0.0.1', EPICS_CA_AUTO_ADDR_LIST: 'NO', EPICS_CA_SERVER_PORT: String(port), EPICS_CA_REPEATER_PORT: String(await freePort()) };
+    const setups = stationSetups(join(tmp, 'setups'), 0.5);
+    const a = startRun([setups.a, '--output', join(tmp, 'a')], env);
+    await a.started;
+    const b = await spawnServe([setups.b, '--root', tmp, '--output', join(tmp, 'b')], env);
+    browser = await launchChromium();
+    const page = await openPage(browser, b.url);
+
+    const form = page.getByRole('region', { name: 'Write a PV' });
+    await form.getByLabel('PV name').fill('station_a:dt');
+    await form.getByLabel('PV value').fill('0.25');
+    await form.getByRole('button', { name: 'Put' }).click();
+    await expect.poll(() => page.getByTestId('pv-write-result').textContent(), { timeout: 30_000 }).toBe('station_a:dt = 0.25: done');
+    await a.printed(/EPICS: station_a:dt = 0\.25 → Fkt_1\.dt/);
+
+    await form.getByLabel('PV value').fill('0');
+    await form.getByRole('button', { name: 'Put' }).click();
+    await expect.poll(() => page.getByTestId('pv-write-result').textContent(), { timeout: 30_000 }).toMatch(/put to station_a:dt refused/);
+    expect(page.errors).toEqual([]);
+    a.child.kill('SIGTERM');
+    await a.exited;
+  });
+});
