@@ -1,6 +1,7 @@
 // The window's PV write control (src-renderer/src/panels/PvWrite.tsx) in real
 // Chromium: station B's page puts station A's dt (A a process of its own);
-// the control says when A has done it, and shows A's refusal with the reason.
+// the control says when A has done it, and shows A's refusal with the reason;
+// when A goes away the function's status names the PVs disconnected and since when.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ afterAll(async () => {
 const reason = !existsSync(join(repoRoot, 'out/main/cli.js')) ? 'run npm run build first' : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing` : null;
 
 describe.skipIf(reason !== null)('the window writes a PV of another station' + (reason ? ` (skipped: ${reason})` : ''), () => {
-  it('puts station A’s dt from station B’s page, and shows a refusal with its reason', async () => {
+  it('puts station A’s dt from station B’s page, shows a refusal with its reason, and shows A’s PVs disconnected when A goes away', async () => {
     const port = await freePort();
     const env = { EPICS_CA_ADDR_LIST: '127.0.0.1', EPICS_CA_AUTO_ADDR_LIST: 'NO', EPICS_CA_SERVER_PORT: String(port), EPICS_CA_REPEATER_PORT: String(await freePort()) };
     const setups = stationSetups(join(tmp, 'setups'), 0.5);
@@ -41,8 +42,14 @@ describe.skipIf(reason !== null)('the window writes a PV of another station' + (
     await form.getByLabel('PV value').fill('0');
     await form.getByRole('button', { name: 'Put' }).click();
     await expect.poll(() => page.getByTestId('pv-write-result').textContent(), { timeout: 30_000 }).toMatch(/put to station_a:dt refused/);
-    expect(page.errors).toEqual([]);
+
+    // Recording, then A goes away: the function's status in the window says which PVs, since when.
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.waitForSelector('.app[data-run-state="running"]', { timeout: 60_000 });
     a.child.kill('SIGTERM');
     await a.exited;
+    const alerts = page.getByTestId('function-alerts');
+    await expect.poll(() => alerts.textContent(), { timeout: 60_000 }).toMatch(/disconnected: station_a:TIME since \d{4}-\d\d-\d\dT[\d:.]+Z, station_a:CPU since/);
+    expect(page.errors).toEqual([]);
   });
 });
