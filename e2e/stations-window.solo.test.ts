@@ -11,6 +11,10 @@ import { CHROMIUM, launchChromium, openPage, spawnServe, stopServers } from '../
 import { repoRoot, startRun } from '../test/support/cli-run';
 import { freePort, stationSetups } from '../test/support/epics/stations';
 
+// page.evaluate's function runs in Chromium; this file is type-checked for Node (no DOM lib).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
 const tmp = mkdtempSync(join(tmpdir(), 'ringscope-pvwrite-'));
 let browser: Browser | null = null;
 afterAll(async () => {
@@ -46,6 +50,37 @@ describe.skipIf(reason !== null)('the window writes a PV of another station' + (
     // Recording, then A goes away: the function's status in the window says which PVs, since when.
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForSelector('.app[data-run-state="running"]', { timeout: 60_000 });
+
+    // Strip charts with what A's server says of its PVs (station-b.yaml gives no units): CPU in %,
+    // one decimal (precision 1), warning and alarm limits 80 and 95 drawn.
+    await page.getByRole('tab', { name: 'Strip charts' }).click();
+    const cpu = page.locator('.strip-row[data-field="cpu"]');
+    await expect.poll(() => cpu.locator('.strip-unit').textContent(), { timeout: 60_000 }).toBe('%');
+    await expect.poll(() => cpu.getByTestId('strip-plot').getAttribute('data-limits'), { timeout: 60_000 }).toBe('alarm:95 warning:80');
+    await expect.poll(() => cpu.getByTestId('strip-value').textContent(), { timeout: 60_000 }).toMatch(/^\d{1,3}\.\d$/);
+    expect(await page.locator('.strip-row[data-field="memory"] .strip-unit').textContent()).toBe('GiB');
+    // The axis is A's display range 0–100, so both limit lines are on the canvas: red (alarm) and orange (warning) pixels.
+    const dashes = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector('.strip-row[data-field="cpu"] canvas')!;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let red = 0;
+        let orange = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (Math.abs(data[i] - 214) < 20 && Math.abs(data[i + 1] - 39) < 20 && Math.abs(data[i + 2] - 40) < 20) red++;
+          if (Math.abs(data[i] - 224) < 20 && Math.abs(data[i + 1] - 138) < 20 && data[i + 2] < 30) orange++;
+        }
+        return { red, orange };
+      });
+    await expect
+      .poll(
+        async () => {
+          const p = await dashes();
+          return p.red > 50 && p.orange > 50;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     a.child.kill('SIGTERM');
     await a.exited;
     const alerts = page.getByTestId('function-alerts');

@@ -85,7 +85,8 @@ function disconnectedText(channels: CaChannel[]): string {
 }
 
 export default async function epics(io: FunctionIO): Promise<void> {
-  const fields = writerLayout(io, 'sources/epics').layout.map((f) => f.name);
+  const { buffer, layout } = writerLayout(io, 'sources/epics');
+  const fields = layout.map((f) => f.name);
   const plan: FieldPlan[] = planFields(io.config.pvs, fields);
   const triggerName = String(io.config.trigger ?? '').trim();
   const triggerPv = triggerName ? (plan.find((p) => p.field === triggerName)?.pv ?? triggerName) : null;
@@ -117,9 +118,19 @@ export default async function epics(io: FunctionIO): Promise<void> {
       gap_s: Math.round(Math.max(0, ...[...tracked.values()].map((t) => t.gap())) / 100) / 10,
       disconnected: disconnectedText(channels),
       bad_messages: client.stats.badMessages + client.searchErrors,
+      pv_meta: pvMeta(),
     });
   };
   const reportTimer = setInterval(() => report(), 1000);
+  /** Units, precision and limits the servers give, per field of the buffer (JSON: the window's strip charts read it). */
+  const pvMeta = (): string => {
+    const out: Record<string, unknown> = {};
+    for (const p of plan) {
+      const m = p.take === 'value' ? tracked.get(p.pv)!.channel.meta : null;
+      if (m) out[p.field] = { pv: p.pv, units: m.units, precision: m.precision, limits: m.limits };
+    }
+    return JSON.stringify({ buffer, fields: out });
+  };
 
   /** Fills an event from values at time `t`; false (and counted as missed) when a PV has none. */
   const fillAt = (ev: EventView, t: number | null, since?: number, trigger?: CaValue): boolean => {
