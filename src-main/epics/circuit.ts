@@ -2,13 +2,15 @@
 // errors (a declared payload beyond the limit, an unknown command) close this
 // circuit only; the server keeps serving everyone else.
 import type { Socket } from 'node:net';
-import { NATIVE_DBR, decodeWrite } from './dbr';
-import { Cmd, CA_MINOR_VERSION, Dbe, Eca, type Header, LAST_DBR_TYPE, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from './protocol';
+import { NATIVE_DBR, decodeWrite } from '../../src-workers/epics/dbr';
+import { Cmd, CA_MINOR_VERSION, Dbe, Eca, type Header, LAST_DBR_TYPE, SEARCH_DO_REPLY, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from '../../src-workers/epics/protocol';
 import type { Pv, PvSubscriber } from './pv';
 
 /** What a circuit needs from its server. */
 export interface CircuitHost {
   findPv(name: string): Pv | undefined;
+  /** The port searches answered over TCP name (as UDP replies do). */
+  serverPort(): number;
   /** Largest payload a client may send; beyond it the circuit closes. */
   maxPayload(): number;
   log(level: 'info' | 'warn', message: string): void;
@@ -184,6 +186,9 @@ export class Circuit {
       case Cmd.EVENT_CANCEL:
         this.eventCancel(h);
         return;
+      case Cmd.SEARCH:
+        this.search(h, payload);
+        return;
       default:
         // Obsolete or unknown: the stream is probably not CA; stop here, as rsrv does.
         this.error(h, 0, Eca.INTERNAL, `command ${h.command} is not supported`);
@@ -192,6 +197,17 @@ export class Circuit {
   }
 
   // ------------------------------------------------------------ commands
+
+  /** A search over TCP (a client that lists this server in EPICS_CA_NAME_SERVERS): answered as over UDP. */
+  private search(h: Header, payload: Buffer): void {
+    if (this.host.findPv(readCString(payload))) {
+      const body = Buffer.alloc(8);
+      body.writeUInt16BE(CA_MINOR_VERSION, 0);
+      this.send(encodeMessage(Cmd.SEARCH, this.host.serverPort(), 0, 0xffffffff, h.p1, body));
+    } else if (h.dataType === SEARCH_DO_REPLY) {
+      this.send(encodeMessage(Cmd.NOT_FOUND, SEARCH_DO_REPLY, CA_MINOR_VERSION, h.p1, h.p1));
+    }
+  }
 
   private createChannel(h: Header, payload: Buffer): void {
     const cid = h.p1;

@@ -1,8 +1,8 @@
 // DBR layouts byte by byte against db_access.h, conversions, writes, framing,
 // alarms and monitor rate limiting.
 import { describe, expect, it } from 'vitest';
-import { ELEMENT_SIZE, VALUE_OFFSET, decodeWrite, encodeDbr, type PvMeta, type PvValue } from './dbr';
-import { AlarmStatus, Dbe, DbrBase, EPICS_EPOCH_OFFSET, Eca, AlarmSeverity, decodeHeader, encodeHeader } from './protocol';
+import { ELEMENT_SIZE, VALUE_OFFSET, decodeWrite, encodeDbr, type PvMeta, type PvValue } from '../../src-workers/epics/dbr';
+import { AlarmStatus, Dbe, DbrBase, EPICS_EPOCH_OFFSET, Eca, AlarmSeverity, decodeHeader, encodeHeader } from '../../src-workers/epics/protocol';
 import { Pv } from './pv';
 
 // sizeof() of every dbr_* struct on the wire (db_access.c's dbr_size table), types 0–34.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../engine/load';
 import { EPICS_RUN_STATES } from '../../src-shared/setup/epics-schema';
-import { Cmd, DbrBase, Eca } from './protocol';
+import { Cmd, DbrBase, Eca } from '../../src-workers/epics/protocol';
 import { attachEpics, ctime, maybeStartEpics } from './publish';
 import { CaTestClient } from '../../test/support/epics/ca-client';
 import { PyClient, pyepicsMissing, runPy } from '../../test/support/epics/py';

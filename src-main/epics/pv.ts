@@ -12,8 +12,8 @@ import {
   encodeDbr,
   parsePvNumber,
   toBase,
-} from './dbr';
-import { AlarmStatus, Dbe, Eca, MAX_ENUM_STATES, MAX_ENUM_STRING_SIZE, MAX_UNITS_SIZE, AlarmSeverity } from './protocol';
+} from '../../src-workers/epics/dbr';
+import { AlarmStatus, Dbe, Eca, MAX_ENUM_STATES, MAX_ENUM_STRING_SIZE, MAX_UNITS_SIZE, AlarmSeverity } from '../../src-workers/epics/protocol';
 
 /** What `pv.set` accepts: scalars, arrays, enum state names, bigints (converted to numbers). */
 export type PvInput = number | bigint | string | boolean | ArrayLike<number | bigint> | readonly string[];

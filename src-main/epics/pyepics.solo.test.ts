@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaRepeater } from './repeater';
 import { CaServer } from './server';
+import { dtPv } from '../../test/support/epics/pvs';
 import { PyClient, pyepicsMissing, runPy } from '../../test/support/epics/py';
 
 const missing = pyepicsMissing();
@@ -19,18 +20,7 @@ async function serve(): Promise<{ server: CaServer; port: number; writes: unknow
   const writes: unknown[] = [];
   const server = new CaServer();
   servers.push(server);
-  server.addPv({
-    name: 'T:DT',
-    type: 'double',
-    value: 1.5,
-    units: 's',
-    precision: 3,
-    limits: { display: { low: 0, high: 10 }, alarm: { low: 0.01, high: 9 }, warning: { high: 5 }, control: { low: 0.01, high: 8 } },
-    writable: true,
-    onWrite: (v) => {
-      writes.push(v);
-    },
-  });
+  server.addPv(dtPv(writes));
   server.addPv({ name: 'T:TIME', type: 'string', value: 'Mon Nov 24 10:13:01 2025' });
   server.addPv({ name: 'T:STATE', type: 'enum', enumStrings: ['idle', 'running', 'paused'], value: 'running' });
   server.addPv({ name: 'T:COUNT', type: 'long', value: 42, units: 'ev' });

@@ -5,7 +5,7 @@
 // located" and reconnect only at their search back-off pace.
 import dgram from 'node:dgram';
 import os from 'node:os';
-import { Cmd, decodeHeader, encodeHeader, ipv4ToInt } from './protocol';
+import { Cmd, decodeHeader, encodeHeader, ipv4ToInt } from '../../src-workers/epics/protocol';
 
 interface Client {
   address: string;

@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cmd, CA_MINOR_VERSION, DbrBase, Eca, encodeHeader, encodeMessage, stringPayload } from './protocol';
+import { Cmd, CA_MINOR_VERSION, DbrBase, Eca, encodeHeader, encodeMessage, stringPayload } from '../../src-workers/epics/protocol';
 import { CaRepeater } from './repeater';
 import { CaServer } from './server';
 import { CaTestClient, parseAll, udpSearch } from '../../test/support/epics/ca-client';

@@ -2,10 +2,10 @@
 // circuit per client. Plain Node dgram/net; no native code.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import os from 'node:os';
 import { Circuit, type CircuitHost } from './circuit';
-import { Cmd, CA_MINOR_VERSION, SEARCH_DO_REPLY, decodeHeader, encodeHeader, ipv4ToInt, readCString } from './protocol';
+import { Cmd, CA_MINOR_VERSION, SEARCH_DO_REPLY, decodeHeader, encodeHeader, ipv4ToInt, readCString } from '../../src-workers/epics/protocol';
 import { Pv, type PvOptions } from './pv';
+import { autoAddrList, interfaceBroadcasts } from '../../src-workers/epics/ca-env';
 
 export type CaLogLevel = 'info' | 'warn' | 'error';
 
@@ -203,6 +203,7 @@ export class CaServer {
 
   private host: CircuitHost = {
     findPv: (name) => this.findPv(name),
+    serverPort: () => this.boundPort ?? 0,
     maxPayload: () => this.maxPayload(),
     log: (level, message) => this.logFn(level, message),
     circuitClosed: (c) => {
@@ -352,18 +353,9 @@ export function beaconDestinations(
   };
   const listed = explicit ?? (env.EPICS_CAS_BEACON_ADDR_LIST ?? env.EPICS_CA_ADDR_LIST ?? '').split(/\s+/).filter(Boolean);
   for (const e of listed) add(e, 0);
-  const auto = (env.EPICS_CAS_AUTO_BEACON_ADDR_LIST ?? env.EPICS_CA_AUTO_ADDR_LIST ?? 'YES').trim().toUpperCase() !== 'NO';
-  if (!explicit && auto) {
+  if (!explicit && autoAddrList(env.EPICS_CAS_AUTO_BEACON_ADDR_LIST ?? env.EPICS_CA_AUTO_ADDR_LIST)) {
     add('127.0.0.1', ipv4ToInt('127.0.0.1'));
-    for (const list of Object.values(os.networkInterfaces())) {
-      for (const i of list ?? []) {
-        if (i.family !== 'IPv4' || i.internal) continue;
-        const a = ipv4ToInt(i.address);
-        const mask = ipv4ToInt(i.netmask);
-        const bcast = (a | ~mask) >>> 0;
-        add([bcast >>> 24, (bcast >>> 16) & 255, (bcast >>> 8) & 255, bcast & 255].join('.'), a);
-      }
-    }
+    for (const i of interfaceBroadcasts()) add(i.broadcast, ipv4ToInt(i.address));
   }
   return [...out.values()];
 }

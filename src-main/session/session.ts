@@ -15,6 +15,7 @@ import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine
 import type { EngineHandle, Unsubscribe } from '../engine/api';
 import { CommandInbox, dropAnalysis, newClientState, safely, setHistogram, setStrip, type Attachment, type ClientState, type SessionClient } from './clients';
 import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
+import { PvWriter } from './pv-writer';
 import { SnapshotFanout } from './snapshots';
 
 export type { Attachment, SessionClient } from './clients';
@@ -76,6 +77,8 @@ export class Session {
   private readonly snapshots: SnapshotFanout;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Puts to PVs of other stations (pv_put). */
+  private readonly pvWriter = new PvWriter();
   private readonly now: () => number;
 
   constructor(private readonly opts: SessionOptions) {
@@ -131,6 +134,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.pvWriter.close();
     await this.queued(async () => {
       await this.closeEngine();
     });
@@ -206,6 +210,9 @@ export class Session {
           break;
         case 'set_param':
           this.loaded().setParam(cmd.function, cmd.name, cmd.value);
+          break;
+        case 'pv_put':
+          await this.pvWriter.put(cmd.pv, cmd.value);
           break;
         case 'subscribe':
           st.buffer = cmd.buffer;

@@ -10,6 +10,7 @@ import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Problems } from './panels/Problems';
+import { PvWrite } from './panels/PvWrite';
 import { RunControl } from './panels/RunControl';
 import { runState } from './store/appStore';
 import { EditorColumn, EditorToggle, SideHandle } from './look/Columns';
@@ -51,6 +52,7 @@ export function App() {
         <div className="side">
           <RunControl />
           <BufferStatus />
+          <PvWrite />
         </div>
         <SideHandle />
         <div className="main">

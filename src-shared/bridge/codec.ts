@@ -82,7 +82,7 @@ export function toSampleArray(values: ArrayLike<number | bigint>, dtype: SampleT
 
 // -------------------------------------------------------------- JSON messages
 
-const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'abort', 'set_param', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups', 'list_ports', 'histogram', 'strip']);
+const COMMAND_TYPES = new Set(['open', 'start', 'pause', 'resume', 'stop', 'abort', 'set_param', 'pv_put', 'subscribe', 'snapshot_ack', 'save_setup', 'list_setups', 'list_ports', 'histogram', 'strip']);
 
 /** Encodes a command as JSON text. */
 export function encodeCommand(cmd: Command): string {
@@ -171,6 +171,13 @@ export function decodeCommand(text: string): Command {
       needString(o, 'name');
       if (!('value' in o)) throw new BridgeDecodeError('"value" is missing');
       break;
+    case 'pv_put': {
+      needString(o, 'pv');
+      const v = o.value;
+      const ok = typeof v === 'number' || typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number'));
+      if (!ok) throw new BridgeDecodeError('"value" must be a number, a text or a list of numbers');
+      break;
+    }
     case 'subscribe':
       if (o.buffer !== null && typeof o.buffer !== 'string') throw new BridgeDecodeError('"buffer" must be a string or null');
       optNumber(o, 'hz', true);

@@ -266,6 +266,8 @@ export type Command =
   /** Aborts the run now (files closed as they are): the second Stop, for a function that does not stop. */
   | { type: 'abort'; req?: number }
   | { type: 'set_param'; req?: number; function: string; name: string; value: unknown }
+  /** Writes a Channel Access PV of any server (caput with completion): the ack comes when the server has done it, or says why not. */
+  | { type: 'pv_put'; req?: number; pv: string; value: number | string | number[] }
   /** Snapshots of `buffer` (null: none) at most `hz` per second (capped by the host). */
   | { type: 'subscribe'; req?: number; buffer: string | null; hz?: number }
   /** The client consumed `count` snapshots; the host may send that many more. */

@@ -11,6 +11,7 @@ import { FILTER_SPECTRUM } from './filter-spectrum';
 import { SINK_CSV } from './sink-csv';
 import { SINK_DRAIN } from './sink-drain';
 import { SINK_PARQUET } from './sink-parquet';
+import { SOURCE_EPICS } from './source-epics';
 import { SOURCE_MUON } from './source-muon';
 import { SOURCE_REPLAY } from './source-replay';
 import { SOURCE_SENSORS } from './source-sensors';
@@ -21,7 +22,7 @@ import type { BuiltinSpec, ParamSpec } from './spec';
 export type { BuiltinKind, BuiltinSpec, ParamSpec } from './spec';
 
 // The list other built-ins are added to (one import + one entry each).
-const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY, SOURCE_MUON, FILTER_LIFETIME, SINK_CSV, SINK_PARQUET];
+const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY, SOURCE_MUON, FILTER_LIFETIME, SINK_CSV, SINK_PARQUET, SOURCE_EPICS];
 // mimoCoRB's built-ins (issue 22): its spectrum filter, drain and recording replay.
 SPECS.push(FILTER_SPECTRUM, SINK_DRAIN, SOURCE_TAR_PARQUET);
 

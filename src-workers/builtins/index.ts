@@ -9,6 +9,7 @@ const BUILTIN_MODULES: Record<string, Loader> = {
   'sources/sensors': () => import('./sources/sensors'),
   'sources/replay': () => import('./sources/replay'),
   'sources/muon': () => import('./sources/muon'),
+  'sources/epics': () => import('./sources/epics'),
   'filters/lifetime': () => import('./filters/lifetime'),
   'sinks/csv': () => import('./sinks/csv'),
   'sinks/parquet': () => import('./sinks/parquet'),

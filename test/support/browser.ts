@@ -23,9 +23,9 @@ export interface Served {
 
 const running = new Set<Served>();
 
-/** Starts `ringscope serve <args> --port 0` and resolves with the URL it prints. */
-export function spawnServe(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `ringscope serve <args> --port 0` (with `env` added to this process's) and resolves with the URL it prints. */
+export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));

@@ -6,9 +6,13 @@ import { join } from 'node:path';
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const ringscopeBin = join(repoRoot, 'bin', 'ringscope.mjs');
 
-/** Starts `ringscope run` with a status line per report; `printed(re)` resolves when stderr matches. */
-export function startRun(args: string[]) {
-  const child = spawn(process.execPath, [ringscopeBin, 'run', ...args, '--status-every', '0'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Starts `ringscope run` (with `env` added to this process's, inside network namespace `netns` when
+ * given) with a status line per report; `printed(re)` resolves when stderr matches.
+ */
+export function startRun(args: string[], env: Record<string, string | undefined> = {}, netns?: string) {
+  const cmd = [process.execPath, ringscopeBin, 'run', ...args, '--status-every', '0'];
+  const child = spawn(netns ? 'ip' : cmd[0], netns ? ['netns', 'exec', netns, ...cmd] : cmd.slice(1), { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   let stdout = '';
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];

@@ -5,7 +5,7 @@
 // lost between frames); here they are cut down to one min/max pair per pixel
 // column and drawn as a band. Redrawn from a rAF loop when new buckets came,
 // never through React.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { decimate, STRIP_WINDOWS } from '../../../src-shared/analysis/strip';
@@ -15,14 +15,16 @@ import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
 import { scalarBuffers, unitOf } from './histogram-model';
 import { exportPng, fileName } from './png';
+import { limitLines, parsePvMeta, pvMetaText, type PvFieldMeta } from './pv-meta';
 import { useAnalysis, useAnalysisState } from '../AppContext';
 import type { StripFeed } from './store';
 
 const PALETTE = ['#1f6fd1', '#d62728', '#1a9641', '#e08a00', '#7b3294', '#008b8b', '#8c564b', '#e377c2'];
 
-/** A value in large digits: about five significant digits, '–' for none. */
-export function formatValue(v: number | null | undefined): string {
+/** A value in large digits: `precision` decimals when the server gives one, else about five significant digits; '–' for none. */
+export function formatValue(v: number | null | undefined, precision?: number): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (precision !== undefined && precision >= 0 && Math.abs(v) < 1e15) return v.toFixed(Math.min(precision, 12));
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(3);
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
@@ -50,7 +52,14 @@ export function stripSpan(feed: StripFeed, windowMs: number | null): [number, nu
   return [first ? first.t : t1 - 1000, Math.max(t1, (first?.t ?? t1) + 1000)];
 }
 
-function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: string; index: number; colour: string; unit: string }) {
+function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; field: string; index: number; colour: string; unit: string; meta?: PvFieldMeta }) {
+  const lines = limitLines(meta);
+  const linesRef = useRef(lines);
+  linesRef.current = lines;
+  const precision = useRef(meta?.precision);
+  precision.current = meta?.precision;
+  const display = useRef(meta?.limits.display);
+  display.current = meta?.limits.display;
   const { strip } = useAnalysis();
   const windowMs = useAnalysisState((s) => s.stripWindow);
   const host = useRef<HTMLDivElement>(null);
@@ -75,6 +84,11 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
           x: { time: true, range: () => [span[0] / 1000, span[1] / 1000] },
           y: {
             range: (_u, min, max) => {
+              // The server's display range (HOPR/LOPR) when it gives one, widened to the data.
+              const d = display.current;
+              if (d?.low !== undefined && d.high !== undefined && d.high > d.low) {
+                return [Math.min(d.low, Number.isFinite(min) ? min : d.low), Math.max(d.high, Number.isFinite(max) ? max : d.high)];
+              }
               if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
               const pad = (max - min) * 0.08 || Math.abs(max) * 0.05 || 1;
               return [min - pad, max + pad];
@@ -87,6 +101,27 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
         ],
         series: [{}, { label: `${field} max`, stroke: colour, width: 1, spanGaps: true }, { label: `${field} min`, stroke: colour, width: 1, spanGaps: true }],
         bands: [{ series: [1, 2], fill: fade(colour) }],
+        hooks: {
+          // The server's alarm (red) and warning (orange) limits as dashed lines across the plot.
+          draw: [
+            (plot: uPlot) => {
+              const ctx = plot.ctx;
+              for (const l of linesRef.current) {
+                const y = plot.valToPos(l.value, 'y', true);
+                if (!Number.isFinite(y) || y < plot.bbox.top || y > plot.bbox.top + plot.bbox.height) continue;
+                ctx.save();
+                ctx.strokeStyle = l.kind === 'alarm' ? '#d62728' : '#e08a00';
+                ctx.setLineDash([6, 4]);
+                ctx.lineWidth = 1.5 * (devicePixelRatio || 1);
+                ctx.beginPath();
+                ctx.moveTo(plot.bbox.left, y);
+                ctx.lineTo(plot.bbox.left + plot.bbox.width, y);
+                ctx.stroke();
+                ctx.restore();
+              }
+            },
+          ],
+        },
       },
       [[], [], []],
       el,
@@ -103,7 +138,7 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
       shownWindow = windowRef.current;
       const k = strip.history ? strip.history.fields.indexOf(field) : -1;
       const s = stripSpan(strip, shownWindow);
-      if (value.current) value.current.textContent = formatValue(k >= 0 ? strip.latest?.values[k] : null);
+      if (value.current) value.current.textContent = formatValue(k >= 0 ? strip.latest?.values[k] : null, precision.current);
       if (!s || k < 0) {
         u.setData([[], [], []]);
         return;
@@ -146,7 +181,15 @@ function Chart({ info, field, index, colour, unit }: { info: BufferInfo; field: 
         </span>
         <span className="strip-unit">{unit}</span>
       </div>
-      <div className="strip-plot" ref={host} data-testid="strip-plot" data-field={field} data-index={index} />
+      <div
+        className="strip-plot"
+        ref={host}
+        data-testid="strip-plot"
+        data-field={field}
+        data-index={index}
+        data-limits={lines.map((l) => `${l.kind}:${l.value}`).join(' ')}
+        title={meta ? `${meta.pv}${lines.length ? ` — limits ${lines.map((l) => `${l.kind} ${l.value}`).join(', ')}` : ''}` : undefined}
+      />
     </div>
   );
 }
@@ -160,6 +203,8 @@ export function StripCharts() {
   const error = useAnalysisState((s) => s.stripError);
   const scalar = scalarBuffers(buffers ?? []);
   const info = scalar.find((b) => b.name === buffer);
+  const metaText = useApp((s) => pvMetaText(s.status, info?.name));
+  const pvMeta = useMemo(() => parsePvMeta(metaText), [metaText]);
   const events = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const show = () => {
@@ -238,7 +283,8 @@ export function StripCharts() {
       <div className="strip-rows">
         {fields.map((f) => {
           const k = info.fields.findIndex((x) => x.name === f);
-          return <Chart key={`${info.name}:${f}`} info={info} field={f} index={k} colour={colourOf(info, f, k)} unit={unitOf(info, f)} />;
+          const m = pvMeta[f];
+          return <Chart key={`${info.name}:${f}`} info={info} field={f} index={k} colour={colourOf(info, f, k)} unit={m?.units || unitOf(info, f)} meta={m} />;
         })}
       </div>
     </div>

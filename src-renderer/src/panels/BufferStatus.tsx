@@ -5,6 +5,7 @@ import { isActive } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
 import { formatCount, formatPercent, formatRate } from '../format';
 import { Sparkline } from './Sparkline';
+import { FunctionAlerts } from './FunctionAlerts';
 
 const INSTANCE_WORDS: Record<string, string> = { starting: 'starting', running: 'running', ended: 'finished', failed: 'failed' };
 
@@ -88,6 +89,7 @@ export function BufferStatus() {
                       ))}
                     </span>
                   </div>
+                  <FunctionAlerts fn={f} />
                   {f.errors.map((e, k) => (
                     <p key={k} className="function-error" role="alert">
                       {describeFunctionError(e)}

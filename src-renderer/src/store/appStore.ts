@@ -24,6 +24,8 @@ export interface Notice {
 export type RunCommand = 'start' | 'pause' | 'resume' | 'stop' | 'abort';
 
 export interface AppState extends EditorSlice {
+  /** caput with completion to any Channel Access PV (text that reads as a number is sent as one); resolves with the refusal, or null when done. */
+  putPv(pv: string, value: string): Promise<string | null>;
   connection: ConnectionState;
   connectionDetail: string | null;
   server: { version: string; host: string } | null;
@@ -140,6 +142,15 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
           }
         }
         await runCommand('start', { runevents: runevents as number | undefined, runtime: runtime as number | undefined });
+      },
+      putPv: async (pv, value) => {
+        const n = value.trim() === '' ? NaN : Number(value);
+        try {
+          await bridge.request({ type: 'pv_put', pv, value: Number.isNaN(n) ? value : n });
+          return null;
+        } catch (err) {
+          return (err as Error).message;
+        }
       },
       pause: () => runCommand('pause'),
       resume: () => runCommand('resume'),

@@ -4,7 +4,7 @@
 // write, subscribe.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { Cmd, CA_MINOR_VERSION, type Header, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from '../../../src-main/epics/protocol';
+import { Cmd, CA_MINOR_VERSION, type Header, decodeHeader, encodeHeader, encodeMessage, readCString, stringPayload } from '../../../src-workers/epics/protocol';
 
 export interface Message extends Header {
   payload: Buffer;

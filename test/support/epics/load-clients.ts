@@ -3,7 +3,7 @@
 //   node --import tsx load-clients.ts <port> <clients> <pv,pv,…> [dbrType]
 // stdin commands: "report" → one JSON line {updates, bytes, clients}; "reset"; "quit".
 import { createInterface } from 'node:readline';
-import { Cmd } from '../../../src-main/epics/protocol';
+import { Cmd } from '../../../src-workers/epics/protocol';
 import { CaTestClient } from './ca-client';
 
 const [portText, nText, pvList, typeText] = process.argv.slice(2);

@@ -5,6 +5,7 @@ import type { RunSummary, StatusReport } from '../../../../src-shared/engine/sta
 import { loadEngine } from '../../../engine/load';
 import { maybeStartEpics } from '../../../epics';
 import { onStopSignals } from '../stop-signals';
+import { functionAlerts, watchNewest } from './newest-values';
 import { formatProblem } from './validate';
 
 const HELP = `Usage: ringscope run <setup.yaml> [options]
@@ -44,12 +45,13 @@ function nonNegative(name: string, v: string | undefined): number | undefined | 
   return n;
 }
 
-/** One line: elapsed, per-buffer rate, fill and deadtime. */
-export function statusLine(s: StatusReport): string {
+/** One line: elapsed, per-buffer rate, fill and deadtime; then `extra` (newest values) and what functions report. */
+export function statusLine(s: StatusReport, extra = ''): string {
   const parts = s.buffers.map((b) => `${b.name} ${b.rate.toFixed(0)} Hz ${b.written} ev fill ${b.filled}/${b.slots} dead ${(b.deadtime * 100).toFixed(1)}%`);
   const failed = s.functions.flatMap((f) => f.instances.filter((i) => i.state === 'failed').map(() => f.name));
   const disk = s.disk?.warning ? ` | warning: ${s.disk.warning}` : '';
-  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}${disk}`;
+  const more = [extra, functionAlerts(s)].filter(Boolean).map((t) => ` | ${t}`).join('');
+  return `[${s.state} ${s.elapsed.toFixed(1)} s] ${parts.join(' | ')}${failed.length ? ` | failed: ${[...new Set(failed)].join(', ')}` : ''}${disk}${more}`;
 }
 
 function summaryText(r: RunSummary): string {
@@ -106,12 +108,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const tty = Boolean(process.stderr.isTTY);
   let lastPlain = 0;
+  const newest = watchNewest(engine, engine.buffers());
   engine.on('status', (s) => {
     if (s.state !== 'running' && s.state !== 'paused' && s.state !== 'stopping') return;
-    if (tty) process.stderr.write(`\r\x1b[K${statusLine(s)}`);
+    if (tty) process.stderr.write(`\r\x1b[K${statusLine(s, newest.text())}`);
     else if (lastPlain === 0 || performance.now() - lastPlain >= plainEveryMs) {
       lastPlain = performance.now();
-      process.stderr.write(statusLine(s) + '\n');
+      process.stderr.write(statusLine(s, newest.text()) + '\n');
     }
   });
   // The engine's warnings (a function that does not stop, a run.json that cannot be written) reach the terminal.
@@ -154,6 +157,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await engine.start(startOptions);
   } catch (e) {
+    newest.stop();
     rl.close();
     offSignals();
     await epics?.stop();
@@ -161,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stderr.write(`Run started: ${engine.status().run_directory}\n`);
   const summary = await engine.waitForEnd();
+  newest.stop();
   rl.close();
   process.stdin.destroy();
   offSignals();

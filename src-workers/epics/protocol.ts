@@ -189,3 +189,8 @@ export function ipv4ToInt(address: string): number {
   if (!m) return 0;
   return ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0;
 }
+
+/** u32 → IPv4 dotted quad. */
+export function intToIpv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}

@@ -88,7 +88,7 @@ export interface PvValue {
 
 export type EncodeResult = { ok: true; count: number; payload: Buffer } | { ok: false; eca: number };
 
-function familyOf(dbrType: number): number {
+export function familyOf(dbrType: number): number {
   return Math.floor(dbrType / 7);
 }
 
@@ -114,7 +114,8 @@ export function toBase(base: DbrBaseType, x: number): number {
   return t < range[0] ? range[0] : t > range[1] ? range[1] : t;
 }
 
-function writeElement(buf: Buffer, base: DbrBaseType, off: number, x: number): void {
+/** Writes one element of a numeric base type (integers saturate). */
+export function writeElement(buf: Buffer, base: DbrBaseType, off: number, x: number): void {
   switch (base) {
     case DbrBase.SHORT:
       buf.writeInt16BE(toBase(base, x), off);
@@ -138,7 +139,7 @@ function writeElement(buf: Buffer, base: DbrBaseType, off: number, x: number): v
 }
 
 /** Writes text NUL-terminated into `size` bytes, cut at a UTF-8 character boundary. */
-function writeFixedString(buf: Buffer, off: number, size: number, text: string): void {
+export function writeFixedString(buf: Buffer, off: number, size: number, text: string): void {
   let bytes = Buffer.from(text, 'utf8');
   if (bytes.length > size - 1) {
     let end = size - 1;
@@ -247,7 +248,8 @@ function writeGraphic(buf: Buffer, meta: PvMeta, base: DbrBaseType, ctrl: boolea
 
 export type DecodeResult = { ok: true; numbers: number[] | null; strings: string[] | null } | { ok: false; eca: number; message: string };
 
-function readElement(buf: Buffer, base: DbrBaseType, off: number): number {
+/** Reads one element of a numeric base type. */
+export function readElement(buf: Buffer, base: DbrBaseType, off: number): number {
   switch (base) {
     case DbrBase.SHORT:
       return buf.readInt16BE(off);
@@ -264,7 +266,8 @@ function readElement(buf: Buffer, base: DbrBaseType, off: number): number {
   }
 }
 
-function readFixedString(buf: Buffer, off: number, size: number): string {
+/** A NUL-terminated string in a fixed field of `size` bytes. */
+export function readFixedString(buf: Buffer, off: number, size: number): string {
   const end = off + size;
   const nul = buf.indexOf(0, off);
   return buf.toString('utf8', off, nul >= 0 && nul < end ? nul : end);
