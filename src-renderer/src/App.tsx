@@ -11,6 +11,9 @@ import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Problems } from './panels/Problems';
 import { RunControl } from './panels/RunControl';
+import { RunFiles } from './run/RunFiles';
+import { ShortcutsOverlay } from './run/ShortcutsOverlay';
+import './run/run.css';
 import { runState } from './store/appStore';
 import { EditorColumn, EditorToggle, SideHandle } from './look/Columns';
 import { useColumns } from './look/layout';
@@ -38,6 +41,9 @@ export function App() {
           </span>
         )}
         <span className="header-tools">
+          <button type="button" className="small" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button" onClick={() => store.getState().showShortcuts(true)}>
+            ?
+          </button>
           <EditorToggle />
           <ThemeSwitch />
         </span>
@@ -50,6 +56,7 @@ export function App() {
       <main className="app-main" style={columns}>
         <div className="side">
           <RunControl />
+          <RunFiles />
           <BufferStatus />
         </div>
         <SideHandle />
@@ -60,6 +67,7 @@ export function App() {
         </div>
         <EditorColumn />
       </main>
+      <ShortcutsOverlay />
     </div>
   );
 }

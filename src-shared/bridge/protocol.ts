@@ -85,6 +85,33 @@ export interface LogLine {
   message: string;
 }
 
+/** Log lines a host keeps and hands a page that connects (the log panel's history). */
+export const LOG_HISTORY = 500;
+
+/** One file of a run directory, as the run panel lists it. */
+export interface RunFileEntry {
+  /** Relative to the run directory, with `/` (a Parquet dataset's parts: `name.parquet/part-…`). */
+  path: string;
+  size: number;
+  /** Where the page downloads it (browser mode only: this session's runs, behind the access token). */
+  url?: string;
+}
+
+/** The files of the current (or last) run and how fast they grow. */
+export interface RunFiles {
+  run_directory: string;
+  files: RunFileEntry[];
+  /** Bytes of all files together. */
+  total: number;
+  /** Bytes per second the run directory grew over the last few seconds (null when not measured yet). */
+  growth: number | null;
+  /** True while the run writes. */
+  active: boolean;
+}
+
+/** A run command a page carried out (sent to every page: `self` tells the page that sent it). */
+export type RunControlCommand = 'start' | 'pause' | 'resume' | 'stop' | 'abort';
+
 /** Element types a snapshot field may carry (the setup's dtype names). */
 export type SampleType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
 
@@ -291,6 +318,10 @@ export interface HelloEvent {
   statusSeq: number;
   /** The summary of the last finished run, if any. */
   lastRun: RunSummary | null;
+  /** The newest lines of the run log (at most LOG_HISTORY), oldest first. */
+  log?: LogLine[];
+  /** The files of the current or last run. */
+  runFiles?: RunFiles | null;
 }
 
 /** Events, host → UI. */
@@ -307,6 +338,10 @@ export type HostEvent =
   | { type: 'error'; message: string; function?: FunctionError }
   | { type: 'log'; line: LogLine }
   | { type: 'run_ended'; summary: RunSummary }
+  /** The run directory's files and growth: while a run writes (every few seconds) and once at its end. */
+  | { type: 'run_files'; files: RunFiles }
+  /** A page carried out a run command; `self` is true on the page that sent it ("paused from another window"). */
+  | { type: 'control'; command: RunControlCommand; self: boolean }
   /** The answer to `list_setups`, to the asking client only. */
   | { type: 'setup_list'; examples: SetupEntry[]; folder: string; saveAnywhere: boolean }
   /** The answer to `list_ports`, to the asking client only: the ports found; `warning` when the list may be incomplete. */

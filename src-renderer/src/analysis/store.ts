@@ -17,7 +17,7 @@ export const AUTO_RANGE_EVENTS = 100;
 const DEFAULT_STRIP_FIELDS = 4;
 
 /** The main view: oscilloscope, histogram or strip charts. */
-export type AnalysisTab = 'scope' | 'histogram' | 'strip';
+export type AnalysisTab = 'scope' | 'histogram' | 'strip' | 'log';
 
 export interface AnalysisState {
   tab: AnalysisTab;

@@ -4,8 +4,8 @@
 // SnapshotFeed instead, so they never re-render React.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeFunctionError } from '../../../src-shared/bridge/describe';
-import type { BufferInfo, HostEvent, LogLine, SetupInfo } from '../../../src-shared/bridge/protocol';
-import { DEFAULT_DISPLAY_HZ, isActive } from '../../../src-shared/bridge/protocol';
+import type { BufferInfo, HostEvent, LogLine, RunControlCommand, RunFiles, SetupInfo } from '../../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive, LOG_HISTORY } from '../../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import type { Bridge, ConnectionState } from '../bridge/Bridge';
 import { createEditorSlice, editedDiffers, wireEditor, type EditorSlice } from './editor';
@@ -36,6 +36,10 @@ export interface AppState extends EditorSlice {
   lastRun: RunSummary | null;
   notices: Notice[];
   log: LogLine[];
+  /** The current or last run's files (sizes, downloads, growth). */
+  runFiles: RunFiles | null;
+  /** Shows the list of keyboard shortcuts ("?"). */
+  shortcutsOpen: boolean;
   /** Run limits as typed (empty = the setup's own value). */
   runOptions: { runevents: string; runtime: string };
   scopeBuffer: string | null;
@@ -52,7 +56,17 @@ export interface AppState extends EditorSlice {
   setRunOption(key: 'runevents' | 'runtime', value: string): void;
   selectScopeBuffer(name: string | null): void;
   dismissNotice(id: number): void;
+  showShortcuts(open: boolean): void;
 }
+
+/** What another window did, in words: "Paused from another window." */
+export const FROM_ELSEWHERE: Record<RunControlCommand, string> = {
+  start: 'Started from another window.',
+  pause: 'Paused from another window.',
+  resume: 'Resumed from another window.',
+  stop: 'Stopped from another window.',
+  abort: 'Aborted from another window.',
+};
 
 export type AppStore = StoreApi<AppState>;
 
@@ -115,6 +129,8 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       lastRun: null,
       notices: [],
       log: [],
+      runFiles: null,
+      shortcutsOpen: false,
       runOptions: { runevents: '', runtime: '' },
       scopeBuffer: null,
       pending: null,
@@ -158,6 +174,7 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
         subscribe();
       },
       dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+      showShortcuts: (open) => set({ shortcutsOpen: open }),
     };
   });
 
@@ -201,11 +218,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
           status: ev.status,
           statusSeq: ev.statusSeq,
           rateHistory: {},
+          log: ev.log ?? [],
+          runFiles: ev.runFiles ?? null,
         });
         adoptSetup(ev.setup);
         break;
       case 'setup':
-        store.setState({ status: null, lastRun: null, rateHistory: {} });
+        store.setState({ status: null, lastRun: null, rateHistory: {}, runFiles: null });
         adoptSetup(ev.setup);
         break;
       case 'status':
@@ -223,7 +242,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
         }));
         break;
       case 'log':
-        store.setState((s) => ({ log: [...s.log.slice(-199), ev.line] }));
+        store.setState((s) => ({ log: [...s.log.slice(-(LOG_HISTORY - 1)), ev.line] }));
+        break;
+      case 'run_files':
+        store.setState({ runFiles: ev.files });
+        break;
+      case 'control':
+        if (!ev.self) store.setState((s) => ({ notices: [...s.notices.slice(-19), { id: ++noticeId, level: 'info', text: FROM_ELSEWHERE[ev.command] }] }));
         break;
       case 'histogram':
       case 'ack':
