@@ -143,7 +143,7 @@ describe('browser mode on the muon setup', () => {
     const plotBox = (await page.locator('[data-testid=scope-plot] .u-over').boundingBox())!;
     await page.mouse.move(plotBox.x + plotBox.width * 0.3, plotBox.y + plotBox.height * 0.5);
     await page.waitForFunction(() => /^t = -?[\d.]+ µs/.test(document.querySelector('.scope-readout')!.textContent), null, WAIT);
-    expect(await page.textContent('.scope-readout')).toMatch(/^t = -?[\d.]+ µs\s+chA -?[\d.]+\s+chB/);
+    expect(await page.textContent('.scope-readout')).toMatch(/^t = -?[\d.]+ µs\s+chA -?[\d.]+ mV\s+chB/);
     await page.screenshot({ path: join(artifacts, 'ui-muon-running.png') });
 
     // Pause: the source stops at once; what it had written drains through the

@@ -21,11 +21,13 @@ import { SnapshotFanout } from './snapshots';
 export type { Attachment, SessionClient } from './clients';
 
 /** What a loader tells about the setup besides its engine (all optional). */
-export interface SetupAbout {
+export interface SetupAbout extends Partial<Pick<SetupInfo, 'functions' | 'limitsFrom' | 'sourceEvents'>> {
   title?: string;
   description?: string;
   runevents?: number;
   runtime?: number;
+  /** Buffer name → what it holds in words. */
+  buffers?: Record<string, string>;
 }
 
 /** Loads a setup (with `text`: that text as if it were the file at setupPath): an engine when no error stands, and every validation problem. */
@@ -326,8 +328,9 @@ export class Session {
     }
     // Problems name files as the page should show them: relative to where the server runs.
     problems = problems.map((p) => this.relativeFile(p));
-    const meta = { ...setupTitle(text), ...definedOnly(about) };
-    const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => ({ ...b })) : [];
+    const { buffers: described, ...aboutRest } = about;
+    const meta = { ...setupTitle(text), ...definedOnly(aboutRest) };
+    const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => (described?.[b.name] ? { ...b, description: described[b.name] } : { ...b })) : [];
     // The editor's view of the setup: its text and its config files, only when admitted.
     const editing: Partial<SetupInfo> = {};
     if (text !== undefined) {

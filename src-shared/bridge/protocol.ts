@@ -32,6 +32,16 @@ export interface BufferInfo {
   groups: string[];
   /** True when some function observes it (RB_assign: observe); any buffer may be snapshot by hosts. */
   observed: boolean;
+  /** What it holds in words: the setup's `description:`, else what the built-in writing it says ("raw waveforms"). */
+  description?: string;
+}
+
+/** A function of the setup as the window names it. */
+export interface FunctionInfo {
+  name: string;
+  fkt_name: string;
+  /** The setup's `description:`, else the built-in's label ("decay finder"). */
+  description?: string;
 }
 
 /** One setup-validation problem, located in its file. */
@@ -59,6 +69,12 @@ export interface SetupInfo {
   /** The setup's own run limits (0 = none), used when Start gives none. */
   runevents?: number;
   runtime?: number;
+  /** Where the run limits are written ("Fkt_main", "general: of config/x.yaml"), when they are set. */
+  limitsFrom?: { runevents?: string; runtime?: string };
+  /** A source that ends by itself after so many events (the muon source's events_required), and which. */
+  sourceEvents?: { events: number; from: string };
+  /** The functions, with what each does. */
+  functions?: FunctionInfo[];
   /** The setup's YAML text as the engine loaded it (absent when the host could not or may not read it). */
   text?: string;
   /** True when the engine runs text a page sent (unsaved edits) rather than the file at `path`. */

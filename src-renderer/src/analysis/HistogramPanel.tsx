@@ -2,6 +2,7 @@
 // every event: bins and range editable while running, linear or log y,
 // under/overflow, and the unbinned exponential fit (τ ± σ, n, the fitted
 // curve). Exports CSV and PNG. The plot is one uPlot, updated in place.
+import { followSize } from '../look/plot-size';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -99,18 +100,10 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
     const u = new uPlot(opts, [[], [], []], el);
     plot.current = u;
     const offTheme = onThemeChange(() => u.redraw(false));
-    let ro: ResizeObserver | null = null;
-    if (typeof ResizeObserver !== 'undefined') {
-      ro = new ResizeObserver(() => {
-        const w = Math.max(200, el.clientWidth);
-        const hgt = Math.max(160, el.clientHeight);
-        if (w !== u.width || hgt !== u.height) u.setSize({ width: w, height: hgt });
-      });
-      ro.observe(el);
-    }
+    const offSize = followSize(u, el, 200, 160);
     return () => {
       offTheme();
-      ro?.disconnect();
+      offSize();
       u.destroy();
       plot.current = null;
     };

@@ -31,6 +31,8 @@ export function BufferStatus() {
   const status = useApp((s) => s.status);
   const setupBuffers = useApp((s) => s.setup?.buffers);
   const history = useApp((s) => s.rateHistory);
+  const functionInfo = useApp((s) => s.setup?.functions);
+  const descriptions: Record<string, string | undefined> = Object.fromEntries((setupBuffers ?? []).map((b) => [b.name, b.description]));
   // Between runs the last interval's rate and deadtime mean nothing: show no rate and the run's mean deadtime.
   const active = isActive(status?.state);
 
@@ -60,7 +62,10 @@ export function BufferStatus() {
               const fill = b.slots > 0 ? b.filled / b.slots : 0;
               return (
                 <tr key={b.name} data-buffer={b.name} data-written={b.written} data-rate={active ? b.rate : 0}>
-                  <th scope="row" title={describeBuffer(b.name, setupBuffers)}>{b.name}</th>
+                  <th scope="row" title={describeBuffer(b.name, setupBuffers)}>
+                    {b.name}
+                    {descriptions[b.name] && <span className="buffer-description">{descriptions[b.name]}</span>}
+                  </th>
                   <td>
                     <div className="fill-bar" role="meter" aria-label={`${b.name} fill`} aria-valuemin={0} aria-valuemax={b.slots} aria-valuenow={b.filled} title={`${b.filled} of ${b.slots} slots hold events not yet read by every reader. ${FILL_HELP}`}>
                       <div className={`fill ${fillClass(fill, active ? b.deadtime : 0)}`} style={{ width: `${(fill * 100).toFixed(1)}%` }} />
@@ -93,7 +98,7 @@ export function BufferStatus() {
               return (
                 <li key={f.name} className={failed ? 'failed' : ''} data-function={f.name}>
                   <div className="function-head">
-                    <strong>{f.name}</strong> <span className="muted">{f.fkt_name}</span>
+                    <strong>{f.name}</strong> <span className="muted">{functionInfo?.find((x) => x.name === f.name)?.description ?? f.fkt_name}</span>
                     <span className="instances">
                       {f.instances.map((i) => (
                         <span

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { LOG_HISTORY } from '../../../src-shared/bridge/protocol';
 import { describe, expect, it } from 'vitest';
 import { MemoryBridge } from '../../../test/support/renderer/memory-bridge';
@@ -154,11 +155,26 @@ describe('helpers', () => {
     expect(parseRunOption('abc', 'Run time')).toBeInstanceOf(Error);
   });
 
-  it('picks the observed waveform buffer, else the last waveform buffer', () => {
+  it('picks the buffer the display hints name, else the observed waveform buffer, else the first (raw) waveform buffer', () => {
     expect(defaultScopeBuffer(buffers)).toBe('RB_2');
     expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: b.name === 'RB_1' })))).toBe('RB_1');
-    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_2');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_1');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false, display: b.name === 'RB_2' ? { scope: true } : {} })))).toBe('RB_2');
     expect(defaultScopeBuffer([buffers[2]])).toBe('RB_3');
     expect(defaultScopeBuffer([])).toBeNull();
+  });
+
+  it('remembers the buffer chosen per setup, across pages', () => {
+    localStorage.clear();
+    const first = make();
+    first.bridge.emit(hello());
+    first.get().selectScopeBuffer('RB_1');
+    const second = make();
+    second.bridge.emit(hello());
+    expect(second.get().scopeBuffer).toBe('RB_1');
+    // Another setup has its own default.
+    second.bridge.emit({ type: 'setup', setup: { ...setup, path: 'other/setup.yaml' } });
+    expect(second.get().scopeBuffer).toBe('RB_2');
+    localStorage.clear();
   });
 });

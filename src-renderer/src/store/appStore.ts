@@ -81,14 +81,37 @@ export function parseRunOption(text: string, what: string): number | undefined |
 }
 
 /**
- * The buffer the oscilloscope shows first: a waveform buffer some function
- * observes, else the last waveform buffer declared — setups list buffers in
- * data-flow order, so that is the most processed one (the muon setup's
- * accepted double pulses rather than every raw trigger).
+ * The buffer the oscilloscope shows first: the one whose display hints say
+ * `scope: true`, else a waveform buffer some function observes (a display
+ * function's), else the first waveform buffer declared — setups list buffers
+ * in data-flow order, so that is the raw data (every trigger), what a scope shows.
  */
 export function defaultScopeBuffer(buffers: BufferInfo[]): string | null {
   const waves = buffers.filter((b) => b.samples > 1);
-  return (waves.find((b) => b.observed) ?? waves.at(-1) ?? buffers[0])?.name ?? null;
+  return (buffers.find((b) => b.display?.scope === true) ?? waves.find((b) => b.observed) ?? waves[0] ?? buffers[0])?.name ?? null;
+}
+
+const SCOPE_KEY = 'ringscope.scope-buffer';
+
+/** The buffer the user last chose for a setup (kept in localStorage, per setup path). */
+export function rememberedScopeBuffer(setupPath: string): string | null {
+  try {
+    const all = JSON.parse(globalThis.localStorage?.getItem(SCOPE_KEY) ?? '{}') as Record<string, unknown>;
+    return typeof all[setupPath] === 'string' ? (all[setupPath] as string) : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberScopeBuffer(setupPath: string, buffer: string | null): void {
+  try {
+    const all = JSON.parse(globalThis.localStorage?.getItem(SCOPE_KEY) ?? '{}') as Record<string, unknown>;
+    if (buffer === null) delete all[setupPath];
+    else all[setupPath] = buffer;
+    globalThis.localStorage?.setItem(SCOPE_KEY, JSON.stringify(all));
+  } catch {
+    // kept for this page only
+  }
 }
 
 /** The run state shown: the status report's, idle before any. */
@@ -171,6 +194,8 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       setRunOption: (key, value) => set((s) => ({ runOptions: { ...s.runOptions, [key]: value } })),
       selectScopeBuffer: (name) => {
         set({ scopeBuffer: name });
+        const path = get().setup?.path;
+        if (path) rememberScopeBuffer(path, name);
         subscribe();
       },
       dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
@@ -185,9 +210,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
   };
 
   const adoptSetup = (setup: SetupInfo | null) => {
-    const current = store.getState().scopeBuffer;
+    const prev = store.getState();
     const names = setup?.buffers.map((b) => b.name) ?? [];
-    const scopeBuffer = current !== null && names.includes(current) ? current : defaultScopeBuffer(setup?.buffers ?? []);
+    const has = (b: string | null): b is string => b !== null && names.includes(b);
+    // The user's choice for this setup, else what was shown (the same setup again), else the default.
+    const remembered = setup ? rememberedScopeBuffer(setup.path) : null;
+    const current = prev.setup?.path === setup?.path ? prev.scopeBuffer : null;
+    const scopeBuffer = has(remembered) ? remembered : has(current) ? current : defaultScopeBuffer(setup?.buffers ?? []);
     store.setState({ setup, scopeBuffer });
     subscribe();
   };
