@@ -132,15 +132,24 @@ describe('histograms, fits and strip charts in the browser', () => {
       sigma: Number(e.dataset.sigma),
       n: Number(e.dataset.n),
     }));
-    expect(fit.text).toMatch(/^τ = \d\.\d+ ± 0\.\d+ µs \(n = [\d,]+\)$/);
+    // One unit: the axis's (ns); χ²/ndf and the expected lifetime (the setup's display hint) beside it.
+    expect(fit.text).toMatch(/^τ = \d{4} ± \d{2,3} ns \(n = [\d,]+\)$/);
+    expect(await page.textContent('[data-testid=histogram-chi2]')).toMatch(/^χ²\/ndf = \d+\.\d\/\d+$/);
+    expect(await page.textContent('[data-testid=histogram-expected]')).toMatch(/^expected 2197 ns: \d+\.\d σ off$/);
     expect(fit.n).toBeGreaterThan(300);
     expect(Math.abs(fit.tau - TAU), JSON.stringify(fit)).toBeLessThan(3 * fit.sigma);
     await page.screenshot({ path: join(artifacts, 'analysis-histogram-fit.png') });
 
     // CSV: bin rows plus under/overflow and NaN; the counts sum to the events.
     const csv = await downloadOf(page, page.locator('[data-testid=histogram]').getByRole('button', { name: 'CSV' }));
-    expect(csv.name).toBe('RB_3_decay_time_histogram.csv');
-    const rows = csv.bytes.toString('utf8').trim().split('\n');
+    expect(csv.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_3_decay_time_histogram\.csv$/);
+    // Comment lines first: the run, the date, the fit.
+    const all = csv.bytes.toString('utf8').trim().split('\n');
+    const comments = all.filter((r) => r.startsWith('# '));
+    expect(comments[0]).toMatch(/^# Muon lifetime, seeded \(analysis test\), run analysis_\S+, exported \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(comments.some((c) => /^# τ = \d{4} ± \d+ ns$/.test(c))).toBe(true);
+    expect(comments.some((c) => c.startsWith('# χ²/ndf = '))).toBe(true);
+    const rows = all.filter((r) => !r.startsWith('#'));
     expect(rows[0]).toBe('bin,low,high,count');
     expect(rows.length).toBe(1 + 60 + 3);
     expect(rows[1]).toMatch(/^underflow,,0,\d+$/);
@@ -150,13 +159,13 @@ describe('histograms, fits and strip charts in the browser', () => {
 
     // PNG of the histogram; and of the oscilloscope (every plot exports).
     const png = await downloadOf(page, page.locator('[data-testid=histogram]').getByRole('button', { name: 'PNG' }));
-    expect(png.name).toBe('RB_3_decay_time_histogram.png');
+    expect(png.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_3_decay_time_histogram\.png$/);
     const size = await pngSize(page, png.bytes);
     expect(size.width).toBeGreaterThan(200);
     expect(size.height).toBeGreaterThan(200);
     await page.getByRole('tab', { name: 'Oscilloscope' }).click();
     const scope = await downloadOf(page, page.locator('.oscilloscope').getByRole('button', { name: 'PNG' }));
-    expect(scope.name).toMatch(/^RB_\d_oscilloscope\.png$/);
+    expect(scope.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_\d_oscilloscope\.png$/);
     expect((await pngSize(page, scope.bytes)).width).toBeGreaterThan(200);
 
     expect(errors).toEqual([]);

@@ -5,18 +5,16 @@ import { useApp, useAppContext } from './AppContext';
 import { useDesktop } from './desktop/DesktopContext';
 import { DesktopOpen } from './desktop/DesktopOpen';
 import { EngineNotice } from './desktop/EngineNotice';
-import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Problems } from './panels/Problems';
-import { RunControl } from './panels/RunControl';
-import { RunFiles } from './run/RunFiles';
 import { ShortcutsOverlay } from './run/ShortcutsOverlay';
 import './run/run.css';
 import { runState } from './store/appStore';
 import { EditorColumn, EditorToggle, SideHandle } from './look/Columns';
 import { useColumns } from './look/layout';
+import { SideColumn } from './look/SideColumn';
 import { ThemeSwitch } from './look/ThemeSwitch';
 import { useWindowBehaviour } from './look/window';
 
@@ -54,11 +52,7 @@ export function App() {
       <EngineNotice />
       <Notices />
       <main className="app-main" style={columns}>
-        <div className="side">
-          <RunControl />
-          <RunFiles />
-          <BufferStatus />
-        </div>
+        <SideColumn />
         <SideHandle />
         <div className="main">
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
