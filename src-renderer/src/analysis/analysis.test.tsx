@@ -124,7 +124,9 @@ describe('analysis panel', () => {
     await frames();
     const req = m.bridge.of('histogram').at(-1)!;
     expect(req).toMatchObject({ id: 'main', spec: { buffer: 'RB_3', field: 'decay_time', bins: 60, range: [0, 15000], fit: { t_min: 400, t_max: 14000 } } });
-    expect(m.bridge.of('strip').at(-1)).toMatchObject({ buffer: 'RB_3', fields: ['decay_time', '1st_chA_h'] });
+    // Every field is asked for (the panel shows each one's latest value); the charted ones are chosen here.
+    expect(m.bridge.of('strip').at(-1)).toMatchObject({ buffer: 'RB_3' });
+    expect(m.bridge.of('strip').at(-1)).not.toHaveProperty('fields');
     await m.emit({ type: 'histogram', histogram: update({ final: true }) });
     const panel = m.container.querySelector<HTMLElement>('[data-testid=histogram]')!;
     expect(panel.dataset.events).toBe(String(update().events));

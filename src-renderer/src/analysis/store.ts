@@ -114,11 +114,12 @@ export function createAnalysis(bridge: Bridge): Analysis {
   let requestSeq = 0;
 
   const sendStrip = () => {
-    const { stripBuffer, stripFields } = store.getState();
+    const { stripBuffer } = store.getState();
     strip.reset(stripBuffer);
     if (!stripBuffer) return;
+    // Every field (not only those charted): the panel shows each one's latest value as text.
     bridge
-      .request({ type: 'strip', buffer: stripBuffer, fields: stripFields })
+      .request({ type: 'strip', buffer: stripBuffer })
       .then(() => store.setState({ stripError: null }))
       .catch((e: Error) => store.setState({ stripError: e.message }));
   };

@@ -31,6 +31,7 @@ export function BufferStatus() {
   const status = useApp((s) => s.status);
   const setupBuffers = useApp((s) => s.setup?.buffers);
   const history = useApp((s) => s.rateHistory);
+  const rates = useApp((s) => s.rates);
   const functionInfo = useApp((s) => s.setup?.functions);
   const descriptions: Record<string, string | undefined> = Object.fromEntries((setupBuffers ?? []).map((b) => [b.name, b.description]));
   // Between runs the last interval's rate and deadtime mean nothing: show no rate and the run's mean deadtime.
@@ -61,7 +62,7 @@ export function BufferStatus() {
             {rows.map((b) => {
               const fill = b.slots > 0 ? b.filled / b.slots : 0;
               return (
-                <tr key={b.name} data-buffer={b.name} data-written={b.written} data-rate={active ? b.rate : 0}>
+                <tr key={b.name} data-buffer={b.name} data-written={b.written} data-rate={active ? (rates[b.name] ?? b.rate) : 0}>
                   <th scope="row" title={describeBuffer(b.name, setupBuffers)}>
                     {b.name}
                     {descriptions[b.name] && <span className="buffer-description">{descriptions[b.name]}</span>}
@@ -73,7 +74,7 @@ export function BufferStatus() {
                   </td>
                   <td className="num" title={`${formatCount(b.written)} events`}>{formatCompact(b.written)}</td>
                   <td className="num rate">
-                    <span>{active ? formatRate(b.rate) : '–'}</span>
+                    <span>{active ? formatRate(rates[b.name] ?? b.rate) : '–'}</span>
                     <Sparkline values={history[b.name] ?? []} />
                   </td>
                   <td

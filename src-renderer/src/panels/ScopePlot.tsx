@@ -69,6 +69,7 @@ function markersPlugin(layout: ScopeLayout, level: () => number | null, cursors:
     ctx.strokeStyle = ctx.fillStyle = MARKER_COLOR;
     ctx.setLineDash([6 * r, 4 * r]);
     const lv = level();
+    u.root.parentElement?.setAttribute('data-level', lv === null ? '' : String(lv));
     if (lv !== null) {
       const y = u.valToPos(lv, 'y', true);
       if (y >= top && y <= top + height) {

@@ -8,6 +8,8 @@ import { mount, type Mounted } from '../../../test/support/renderer/render';
 import { App } from '../App';
 import { shortcutFor } from '../look/shortcuts';
 import { groupRunFiles } from './RunFiles';
+import { shownRate } from '../store/appStore';
+import { formatValue, isClockField, noValueText } from '../analysis/StripCharts';
 
 let m: Mounted | null = null;
 afterEach(() => {
@@ -103,5 +105,25 @@ describe('run files', () => {
     expect(document.querySelector('[data-testid=run-files-total]')!.textContent).toBe('2.1 kB');
     expect(document.querySelector('[data-testid=run-files-growth]')!.textContent).toBe('1.2 GB/min');
     expect(document.querySelector('[data-testid=run-files-warning]')!.textContent).toContain('an hour');
+  });
+});
+
+describe('rates of slow buffers', () => {
+  it('shows one event a second as 1.0 Hz, not the engine’s half-second windows of 0 and 2', () => {
+    expect(shownRate(0.4, [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]])).toBe(1);
+    // Fast buffers keep the engine's rate; too short a history too.
+    expect(shownRate(5000, [[0, 0], [4, 10]])).toBe(5000);
+    expect(shownRate(0.4, [[0, 0], [1, 1]])).toBe(0.4);
+  });
+});
+
+describe('strip-chart values', () => {
+  it('shows a clock field as the time of day and a missing battery in words', () => {
+    expect(isClockField('time', 's')).toBe(true);
+    expect(isClockField('cpu', '%')).toBe(false);
+    const t = Date.UTC(2026, 11, 6, 6, 30, 5) / 1000;
+    expect(formatValue(t, true)).toBe(new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false }));
+    expect(formatValue(12.3456)).toBe('12.346');
+    expect(noValueText('battery')).toBe('no battery');
   });
 });

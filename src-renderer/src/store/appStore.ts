@@ -33,6 +33,10 @@ export interface AppState extends EditorSlice {
   /** Rises with every status report: a handshake for tests and for "has anything changed". */
   statusSeq: number;
   rateHistory: Record<string, number[]>;
+  /** The rate shown per buffer: for slow buffers over the last seconds' counts (see shownRate). */
+  rates: Record<string, number>;
+  /** (elapsed s, written) of the last reports per buffer, for shownRate. */
+  countHistory: Record<string, [number, number][]>;
   lastRun: RunSummary | null;
   notices: Notice[];
   log: LogLine[];
@@ -114,6 +118,21 @@ function rememberScopeBuffer(setupPath: string, buffer: string | null): void {
   }
 }
 
+/** Seconds of counts a slow buffer's rate is taken over. */
+export const RATE_WINDOW_S = 10;
+
+/**
+ * The rate to show: the engine's (commits over its last half second or so) for a fast buffer;
+ * for a slow one (under 20 Hz) the events written over the last RATE_WINDOW_S seconds of reports,
+ * since one event a second counted in half-second windows reads as 0, 2, 0.4 … Hz.
+ */
+export function shownRate(engineRate: number, counts: [number, number][]): number {
+  if (engineRate >= 20 || counts.length < 2) return engineRate;
+  const [t0, n0] = counts[0];
+  const [t1, n1] = counts[counts.length - 1];
+  return t1 - t0 >= 2 ? (n1 - n0) / (t1 - t0) : engineRate;
+}
+
 /** The run state shown: the status report's, idle before any. */
 export function runState(s: Pick<AppState, 'status'>): RunState {
   return s.status?.state ?? 'idle';
@@ -149,6 +168,8 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       status: null,
       statusSeq: 0,
       rateHistory: {},
+      rates: {},
+      countHistory: {},
       lastRun: null,
       notices: [],
       log: [],
@@ -225,14 +246,21 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
     const prev = store.getState();
     const newRun = isActive(status.state) && !isActive(prev.status?.state);
     const history: Record<string, number[]> = newRun ? {} : { ...prev.rateHistory };
+    const counts: Record<string, [number, number][]> = newRun ? {} : { ...prev.countHistory };
+    const rates: Record<string, number> = {};
     for (const b of status.buffers) {
       const h = history[b.name] ?? [];
       history[b.name] = [...h.slice(-(RATE_HISTORY - 1)), b.rate];
+      const c = [...(counts[b.name] ?? []), [status.elapsed, b.written] as [number, number]].filter(([t]) => status.elapsed - t <= RATE_WINDOW_S);
+      counts[b.name] = c;
+      rates[b.name] = shownRate(b.rate, c);
     }
     store.setState({
       status,
       statusSeq: seq,
       rateHistory: history,
+      countHistory: counts,
+      rates,
       ...(newRun ? { lastRun: null } : {}),
     });
   };
@@ -247,13 +275,14 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
           status: ev.status,
           statusSeq: ev.statusSeq,
           rateHistory: {},
+          countHistory: {},
           log: ev.log ?? [],
           runFiles: ev.runFiles ?? null,
         });
         adoptSetup(ev.setup);
         break;
       case 'setup':
-        store.setState({ status: null, lastRun: null, rateHistory: {}, runFiles: null });
+        store.setState({ status: null, lastRun: null, rateHistory: {}, countHistory: {}, rates: {}, runFiles: null });
         adoptSetup(ev.setup);
         break;
       case 'status':
