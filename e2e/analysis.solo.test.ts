@@ -2,12 +2,12 @@
 // `ringscope serve` (built CLI, real engine) on a seeded muon setup, driven in
 // Debian's Chromium. Every wait is on what the page shows (run state, the
 // histogram's event count and final flag), never a sleep.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, spawnServe, stopServers, type Served } from '../test/support/browser';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { spawnServe, type Served } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -22,19 +22,9 @@ const WAIT = { timeout: 120_000 };
 const TAU = 2197;
 
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-analysis-'));
-let browser: Browser;
+const suite = browserSuite('ringscope-analysis-');
+const tmp = suite.tmp;
 let server: Served | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
 const runStateIs = (p: Page, state: string) => p.waitForSelector(`.app[data-run-state="${state}"]`, WAIT);
 const histogram = (p: Page) =>
@@ -73,7 +63,7 @@ describe('histograms, fits and strip charts in the browser', () => {
   it('counts every event, fits the lifetime, re-bins while running, and exports CSV and PNG', async () => {
     server = await spawnServe([setup, '--output', join(tmp, 'runs')]);
     const url = server.url;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);

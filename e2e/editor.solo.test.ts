@@ -2,13 +2,13 @@
 // built CLI, the real engine and loader) in a child process, Debian's Chromium
 // driven by playwright-core at 1280 × 800. Every wait is on what the page
 // shows (paths, markers, run state), never a sleep.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { listPorts } from '../src-workers/serial/ports';
-import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
+import { openPage as openPageIn, spawnServe } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -20,21 +20,10 @@ const artifacts = join(root, 'test-results');
 const WAIT = { timeout: 60_000 };
 
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-editor-'));
+const suite = browserSuite('ringscope-editor-');
+const tmp = suite.tmp;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
+const openPage = (url: string) => openPageIn(suite.browser, url, WAIT.timeout);
 
 const editorPath = (p: Page) => p.textContent('[data-testid=editor-path]');
 

@@ -7,13 +7,13 @@
 // stack trace, the fit with χ²/ndf and one unit, a run column that folds.
 // Waits are handshakes on what the page shows, never sleeps. Screenshots go
 // to test-results/window-<width>-*.png.
-import { cpSync, readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, spawnServe, stopServers } from '../test/support/browser';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, spawnServe } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -25,26 +25,10 @@ const failingSetup = join(root, 'test', 'fixtures', 'window', 'setup.yaml');
 const artifacts = join(root, 'test-results');
 const WAIT = { timeout: 90_000 };
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-window-'));
+const suite = browserSuite('ringscope-window-');
+const tmp = suite.tmp;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-async function open(url: string, width: number, height: number): Promise<Page & { errors: string[] }> {
-  const page = (await browser.newPage({ viewport: { width, height }, acceptDownloads: true })) as Page & { errors: string[] };
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('.app[data-connection="open"]', WAIT);
-  return page;
-}
+const open = (url: string, width: number, height: number) => openPage(suite.browser, url, WAIT.timeout, { width, height, downloads: true });
 
 const runStateIs = (p: Page, state: string) => p.waitForSelector(`.app[data-run-state="${state}"]`, WAIT);
 const frames = (p: Page) => p.$eval('[data-testid=scope-plot]', (e: any) => Number(e.dataset.frames ?? 0));
@@ -325,7 +309,7 @@ describe('the sensors at 1024×700', () => {
     // The charts share the panel's height: each taller than 90 px, together most of the rows' room.
     const sizes = await page.$$eval('.strip-row', (rows: any[]) => rows.map((r) => r.getBoundingClientRect().height));
     const room = await page.$eval('.strip-rows', (r: any) => r.getBoundingClientRect().height);
-    expect(sizes.length).toBe(4);
+    expect(sizes.length).toBe(3); // cpu, memory, battery: the fields with a colour hint (time is a value, not a chart)
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(90);
     expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(room * 0.8);
     // One reading a second is a rate of about 1 Hz.
