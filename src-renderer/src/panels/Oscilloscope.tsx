@@ -137,7 +137,10 @@ export function Oscilloscope() {
             mode={mode}
             level={level}
             cursors={cursors}
-            onFirstFrame={() => setDrawn(true)}
+            onFirstFrame={() => {
+              setDrawn(true);
+              setPngMessage(null);
+            }}
             onSingleDone={() => setMode('stop')}
             onLevel={setLevel}
             onCursors={setCursors}

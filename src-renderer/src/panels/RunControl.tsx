@@ -70,9 +70,10 @@ export function RunControl() {
             <dd data-testid="elapsed">{formatElapsed(status?.elapsed ?? 0)}</dd>
           </div>
           <div>
-            <dt title={eventWords ? `Events written by the sources: ${eventWords}` : 'Events written by the sources'}>Events{eventWords ? <span className="muted event-words"> · {eventWords}</span> : null}</dt>
+            <dt title={eventWords ? `Events written by the sources: ${eventWords}` : 'Events written by the sources'}>Events</dt>
             <dd data-testid="source-events" data-value={status?.source_events ?? 0}>
               {formatCount(status?.source_events ?? 0)}
+              {eventWords ? <span className="muted event-words">{eventWords}</span> : null}
             </dd>
           </div>
         </dl>

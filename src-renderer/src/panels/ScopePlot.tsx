@@ -65,6 +65,7 @@ function markersPlugin(layout: ScopeLayout, level: () => number | null, cursors:
     ctx.save();
     ctx.lineWidth = Math.max(1, r);
     ctx.font = `${11 * r}px sans-serif`;
+    ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
     ctx.strokeStyle = ctx.fillStyle = MARKER_COLOR;
     ctx.setLineDash([6 * r, 4 * r]);

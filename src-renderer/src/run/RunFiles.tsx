@@ -40,7 +40,8 @@ export function RunFiles() {
   const files = useApp((s) => s.runFiles);
   const disk = useApp((s) => s.status?.disk);
   if (!files) return null;
-  const groups = groupRunFiles(files.files);
+  // Hidden files (a reserve the engine keeps for a full disk) count in the total but are not listed.
+  const groups = groupRunFiles(files.files.filter((f) => !f.path.startsWith('.')));
   const perMinute = files.growth !== null ? files.growth * 60 : null;
   return (
     <section className="panel run-files" aria-label="Run files" data-testid="run-files" data-total={files.total}>
@@ -70,7 +71,7 @@ export function RunFiles() {
                 ) : (
                   <details>
                     <summary>
-                      {g.name} <span className="muted">({g.files.length} files)</span>
+                      {g.name} <span className="muted">({g.files.length === 1 ? '1 file' : `${g.files.length} files`})</span>
                     </summary>
                     {g.files.map((f) => (
                       <div key={f.path}>
