@@ -7,7 +7,8 @@ const heavy = ['**/*.solo.test.ts', 'e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // RINGSCOPE_VITEST_JSON: where a nested run (e2e/node24.solo.test.ts) writes its report instead.
+    reporters: ['default', ['json', { outputFile: process.env.RINGSCOPE_VITEST_JSON ?? 'test-results/vitest.json' }]],
     projects: [
       {
         test: {

@@ -39,7 +39,7 @@ describe('ringscope run', () => {
     const r = ringscope(['run', 'test/fixtures/engine/typescript.yaml', '--output', out, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as RunSummary;
-    expect(JSON.parse(readFileSync(join(summary.run_directory, 'Fkt_2_RB_1.json'), 'utf8'))).toEqual({ count: 50 });
+    expect(JSON.parse(readFileSync(join(summary.run_directory, 'Fkt_2_RB_1.json'), 'utf8'))).toEqual({ count: 50, seen: 'Some' });
   });
 
   it('refuses a broken setup with its problems and exit 1, starting nothing', () => {
@@ -103,5 +103,18 @@ describe('ringscope run', () => {
     expect(summary.end_reason).toBe('stop');
     const log = readFileSync(join(dir, 'run.log'), 'utf8');
     expect(log).toMatch(/paused[\s\S]*resumed[\s\S]*stopping \(stop\)/);
+  });
+
+  it("ends on mimoCoRB's e, and names a key it does not know", async () => {
+    const run = startRun(['test/fixtures/engine/paced.yaml', '--output', out]);
+    const dir = await run.started;
+    await run.flowing();
+    run.child.stdin.write('x\n');
+    run.child.stdin.write('E\n');
+    const { code, stderr } = await run.exited;
+    expect(code).toBe(0);
+    expect(stderr).toContain('unknown command "x": type p (pause), r (resume), s (stop) or e (end)');
+    const summary = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunSummary;
+    expect(summary.end_reason).toBe('stop');
   });
 });

@@ -4,23 +4,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadBuiltin } from './builtins/index';
 import type { WorkerInit, WorkerMessage } from './runtime/protocol';
 import { createIO, type FunctionIO } from './runtime/io';
+import { importUserModule } from './runtime/typescript';
 
 type WorkerFunction = (io: FunctionIO) => unknown;
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-
-/** Imports a user module; TypeScript goes through tsx where plain Node cannot load it (tsx ships with the dev install). */
-async function importUserModule(url: string): Promise<Record<string, unknown>> {
-  try {
-    return await import(/* @vite-ignore */ url);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (!/\.[mc]?ts$/.test(url) || code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
-    const api = 'tsx/esm/api';
-    const { tsImport } = (await import(/* @vite-ignore */ api)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
-    return tsImport(url, import.meta.url);
-  }
-}
 
 async function resolveFunction(init: WorkerInit): Promise<WorkerFunction> {
   if (init.builtin) return loadBuiltin(init.builtin);

@@ -12,6 +12,7 @@ import { YamlSource } from '../../src-shared/setup/source';
 import type { KeyPath, Problem, Setup } from '../../src-shared/setup/types';
 import { findNode } from '../../src-shared/setup/edit';
 import { bufferMemoryProblems, sameExportFiles } from './machine-limits';
+import { numberOfSamplesProblems } from './mimocorb-checks';
 import { checkExport, findModule } from './modules';
 import { readTextFile, SetupReadError } from './read-file';
 import { SetupFile, type SetupFileOptions } from './setup-file';
@@ -263,6 +264,7 @@ export async function resolveSetup(file: SetupFile, options: LoadOptions = {}): 
   }
   await Promise.all(exportChecks);
   sameExportFiles(setup, functions, paths.functions, at);
+  numberOfSamplesProblems(setup, functions, paths.functions, at);
 
   const sorted = sortProblems(problems, [file.display, ...configFiles.map((f) => shown(relative(dir, f)))]);
   return {

@@ -4,6 +4,7 @@
 // allocated; two exporters writing the same file would fail at the start.
 import { totalmem } from 'node:os';
 import { computeOffsets, LIMITS } from '../../src-shared/ringbuffer/layout';
+import { textExportExtension, textExportFormat } from '../../src-shared/builtins/sink-csv';
 import type { KeyPath, Setup } from '../../src-shared/setup/types';
 
 /** The share of this computer's memory all ring buffers together may take. */
@@ -33,7 +34,7 @@ export function bufferMemoryProblems(setup: Setup, bufferPaths: Record<string, K
   ];
 }
 
-/** The file extension each built-in exporter writes. */
+/** The file extension each built-in exporter writes (sinks/csv: by its format). */
 const EXPORT_EXT: Record<string, string> = { 'sinks/csv': 'csv', 'sinks/parquet': 'parquet' };
 
 /** Reports built-in exporters whose files (filename or <function>_<buffer>, plus extension) would be the same file of a run directory. */
@@ -45,7 +46,7 @@ export function sameExportFiles(
 ): void {
   const taken = new Map<string, string>();
   for (const f of setup.functions) {
-    const ext = f.builtin ? EXPORT_EXT[f.builtin] : undefined;
+    const ext = f.builtin === 'sinks/csv' ? textExportExtension(textExportFormat(functions[f.name]?.config ?? {}, f.fkt_name)) : f.builtin ? EXPORT_EXT[f.builtin] : undefined;
     const where = functionPaths[f.name];
     if (!ext || !where) continue;
     const buffer = f.assign.find((a) => a.mode === 'read')?.buffer ?? f.assign.find((a) => a.mode === 'observe')?.buffer ?? 'data';

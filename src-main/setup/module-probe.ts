@@ -24,13 +24,13 @@ const PROBE = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { url, tsx, parent } = workerData;
+  // TypeScript always through tsx, as the worker loads it (src-workers/runtime/typescript.ts).
   let mod;
-  try {
-    mod = await import(url);
-  } catch (e) {
-    const code = e && e.code;
-    if (!/\\.[mc]?ts$/.test(url) || !tsx || (code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING')) throw e;
+  if (/\\.[mc]?ts$/.test(new URL(url).pathname)) {
+    if (!tsx) throw new Error('TypeScript modules need the tsx package, which is missing from this installation');
     mod = await (await import(tsx)).tsImport(url, parent);
+  } else {
+    mod = await import(url);
   }
   const exports = {};
   for (const k of Object.keys(mod)) exports[k] = typeof mod[k];

@@ -2,7 +2,6 @@
 // checking that it exports the function named by fkt_name.
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { didYouMean } from '../../src-shared/setup/didyoumean';
 import { probeModule } from './module-probe';
 
@@ -25,35 +24,6 @@ export function findModule(base: string): ModuleLookup {
   }
   const python = isFile(`${base}.py`) ? `${base}.py` : null;
   return { ok: false, tried, python };
-}
-
-const loaded = new Map<string, { version: string; module: Record<string, unknown> }>();
-
-/**
- * Imports a module (TypeScript through tsx when Node cannot load it itself).
- * A changed file is imported afresh (the URL carries its modification time and size).
- */
-export async function importModule(path: string): Promise<Record<string, unknown>> {
-  const st = statSync(path);
-  // No dots in the query: bundlers' module runners (vitest) read the text after the last dot as the file type.
-  const version = `${Math.trunc(st.mtimeMs)}_${st.size}`;
-  const cached = loaded.get(path);
-  if (cached && cached.version === version) return cached.module;
-  const url = `${pathToFileURL(path).href}?v=${version}`;
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (!/\.[mc]?ts$/.test(path) || (code !== 'ERR_UNKNOWN_FILE_EXTENSION' && code !== 'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING')) throw e;
-    // Plain Node cannot load .ts: use tsx when it is installed (always, when running from source).
-    const api = 'tsx/esm/api';
-    const { tsImport } = (await import(/* @vite-ignore */ api)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
-    // tsImport loads into a namespace of its own each call, so it needs no cache-busting query (and rejects one).
-    module = await tsImport(pathToFileURL(path).href, import.meta.url);
-  }
-  loaded.set(path, { version, module });
-  return module;
 }
 
 /** `module`: the module itself failed (load error, exit, endless loop), not its exports. */

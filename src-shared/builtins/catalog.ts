@@ -7,18 +7,23 @@
 // `BuiltinSpec` (its type comes from ./spec, `import type { BuiltinSpec } from
 // './spec'`), import it below and list it in SPECS.
 import { FILTER_LIFETIME } from './filter-lifetime';
+import { FILTER_SPECTRUM } from './filter-spectrum';
 import { SINK_CSV } from './sink-csv';
+import { SINK_DRAIN } from './sink-drain';
 import { SINK_PARQUET } from './sink-parquet';
 import { SOURCE_MUON } from './source-muon';
 import { SOURCE_REPLAY } from './source-replay';
 import { SOURCE_SENSORS } from './source-sensors';
 import { SOURCE_SERIAL } from './source-serial';
+import { SOURCE_TAR_PARQUET } from './source-tar-parquet';
 import type { BuiltinSpec, ParamSpec } from './spec';
 
 export type { BuiltinKind, BuiltinSpec, ParamSpec } from './spec';
 
 // The list other built-ins are added to (one import + one entry each).
 const SPECS: BuiltinSpec[] = [SOURCE_SERIAL, SOURCE_SENSORS, SOURCE_REPLAY, SOURCE_MUON, FILTER_LIFETIME, SINK_CSV, SINK_PARQUET];
+// mimoCoRB's built-ins (issue 22): its spectrum filter, drain and recording replay.
+SPECS.push(FILTER_SPECTRUM, SINK_DRAIN, SOURCE_TAR_PARQUET);
 
 /** Every built-in, keyed by id ('sources/muon'). */
 export const BUILTINS: Record<string, BuiltinSpec> = {};

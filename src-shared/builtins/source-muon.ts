@@ -42,6 +42,16 @@ export const SOURCE_MUON: BuiltinSpec = {
       max: Number.MAX_SAFE_INTEGER,
       help: 'Seed of the random numbers: the same seed gives the same waveforms (reproducible runs). Empty = a new seed each run.',
     },
+    {
+      name: 'eventcount',
+      type: 'integer',
+      unit: 'events',
+      default: null,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      help: 'mimoCoRB’s name for events_required (its config files use it): counts when events_required is 0. 0 = unlimited.',
+    },
+    { name: 'number_of_samples', type: 'integer', unit: 'samples', default: null, min: 1, max: 100_000_000, help: 'As in mimoCoRB: when given, must equal channel_per_slot of the buffer written (checked with the setup).' },
   ],
   layout: muonSourceLayout,
 };

@@ -234,6 +234,9 @@ function histogram(ctx: ParseContext, d: Entry, p: KeyPath, fieldRef: (n: Node |
       ctx.integer(h, hp, 1, 'histogram bins', 'number of bins');
     } else if (h.key === 'expected') {
       ctx.number(h, hp, 'histogram expected', 'the value the fit should find, in the field\'s unit');
+    } else if (h.key === 'fit') {
+      // false: no lifetime fit drawn at first (a pulse-height spectrum is no decay)
+      if (typeof scalarOf(ctx.src.resolve(h.value)) !== 'boolean') ctx.report('error', ctx.valueAt(h), hp, `histogram fit must be true or false, not ${describe(h.value)}.`, 'bad-type');
     } else if (h.key === 'range') {
       const r = h.value;
       const lo = isSeq(r) && r.items.length === 2 ? scalarOf(ctx.src.resolve(r.items[0])) : undefined;

@@ -32,7 +32,7 @@ Functions:
       fkt_name: save_to_txt
       num_process: 1
       RB_assign: {RB_1: read}
-      config: {filename: sensors}
+      config: {filename: sensors, format: csv}   # csv: not mimoCoRB's .txt
 
 FunctionConfigs:
   read_sensors:

@@ -25,8 +25,8 @@ export interface DisplayHints {
   /** True: the oscilloscope opens on this buffer (default: the first waveform buffer, the raw data). */
   scope?: boolean;
   /** The histogram the UI shows first for this buffer. */
-  /** `expected`: the value the fit should find (the muon lifetime), in the field's unit, shown beside the fit. */
-  histogram?: { field?: string; range?: [number, number]; bins?: number; expected?: number };
+  /** `fit: false`: no lifetime fit at first; `expected`: the value the fit should find (the muon lifetime), in the field's unit, shown beside the fit. */
+  histogram?: { field?: string; range?: [number, number]; bins?: number; fit?: boolean; expected?: number };
   /** Unknown keys are kept (and warned about), never dropped. */
   [key: string]: unknown;
 }

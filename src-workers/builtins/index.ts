@@ -12,6 +12,9 @@ const BUILTIN_MODULES: Record<string, Loader> = {
   'filters/lifetime': () => import('./filters/lifetime'),
   'sinks/csv': () => import('./sinks/csv'),
   'sinks/parquet': () => import('./sinks/parquet'),
+  'filters/spectrum': () => import('./filters/spectrum'),
+  'sinks/drain': () => import('./sinks/drain'),
+  'sources/tar_parquet': () => import('./sources/tar-parquet'),
   // The engine's histogram reader (src-main/engine/live-analysis.ts); setups cannot name it (not in the catalog).
   'internal/histogram': () => import('./internal/histogram'),
 };

@@ -9,6 +9,7 @@
 // throws the same error, naming the file and the cause.
 import { closeSync, fdatasync, ftruncateSync, writeSync } from 'node:fs';
 import { createExportFile, writeError } from './export-file';
+import { pythonFloatRepr } from './python-repr';
 import type { DType, TypedArray } from '../../src-shared/ringbuffer/layout';
 
 /** Element types of ring-buffer fields (numpy's names, as mimoCoRB's setups write them). */
@@ -46,6 +47,12 @@ export interface CsvWriterOptions {
   flushIntervalMs?: number;
   /** Replace an existing file (default false: refuse, so no earlier run is lost). */
   overwrite?: boolean;
+  /**
+   * 'csv' (default); 'mimocorb': mimoCoRB's BufferToTxtfile text (tab-separated unless a separator is
+   * given, timestamp in unix seconds and every float as pandas writes it: shortest, "0.0", "1e-05");
+   * one value per field only, as there.
+   */
+  format?: 'csv' | 'mimocorb';
 }
 
 /** The three columns every export starts with. */
@@ -90,7 +97,11 @@ export function formatFloat32(v: number): string {
   return String(Number(v.toPrecision(9)));
 }
 
-function formatter(dtype: Dtype): (v: number | bigint) => string {
+function formatter(dtype: Dtype, mimocorb: boolean): (v: number | bigint) => string {
+  if (mimocorb && (dtype === 'float32' || dtype === 'float64')) {
+    const f32 = dtype === 'float32';
+    return (v) => pythonFloatRepr(Number(v), f32);
+  }
   switch (dtype) {
     case 'float32':
       return (v) => formatFloat32(Number(v));
@@ -119,6 +130,7 @@ export class CsvWriter {
   private readonly flushBytes: number;
   private readonly flushIntervalMs: number;
   private readonly formats: ((v: number | bigint) => string)[];
+  private readonly meta: (ev: ExportEvent) => string;
   private fd: number | null;
   private pending: string[] = [];
   private pendingChars = 0;
@@ -132,7 +144,11 @@ export class CsvWriter {
   /** Creates the file and writes the header line; throws an Error naming the file if it cannot. */
   constructor(path: string, layout: ExportLayout, options: CsvWriterOptions = {}) {
     checkExportLayout(layout);
-    const separator = options.separator ?? ',';
+    const mimocorb = options.format === 'mimocorb';
+    if (mimocorb && layout.samples !== 1) {
+      throw new RangeError(`mimoCoRB's text format holds one value per field, as its exporter; this buffer has channel_per_slot ${layout.samples}. Use format: csv (one column per sample) or Parquet`);
+    }
+    const separator = options.separator ?? (mimocorb ? '\t' : ',');
     const decimal = options.decimal ?? '.';
     // A separator may not contain anything a number or a quoted header can contain.
     if (separator.length === 0 || /["\r\n0-9.+\-A-Za-z]/.test(separator)) {
@@ -148,7 +164,10 @@ export class CsvWriter {
     this.flushBytes = options.flushBytes ?? 1 << 20;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.columns = csvColumns(layout);
-    this.formats = layout.fields.map((f) => formatter(f.dtype));
+    this.formats = layout.fields.map((f) => formatter(f.dtype, mimocorb));
+    this.meta = mimocorb
+      ? (ev) => `${ev.counter}${separator}${pythonFloatRepr(ev.timestamp / 1000)}${separator}${pythonFloatRepr(ev.deadtime)}`
+      : (ev) => `${ev.counter}${separator}${(ev.timestamp / 1000).toFixed(3)}${separator}${String(ev.deadtime)}`;
     const alias = options.headerAlias ?? {};
     const header: string[] = [...META_COLUMNS].map((c) => alias[c] ?? c);
     for (const f of layout.fields) {
@@ -176,7 +195,7 @@ export class CsvWriter {
     if (this.fd === null) throw new Error(`CSV file ${this.path} is closed`);
     const sep = this.separator;
     const { samples, fields } = this.layout;
-    let line = `${ev.counter}${sep}${(ev.timestamp / 1000).toFixed(3)}${sep}${String(ev.deadtime)}`;
+    let line = this.meta(ev);
     for (let f = 0; f < fields.length; f++) {
       const name = fields[f]!.name;
       const values = ev.fields[name];

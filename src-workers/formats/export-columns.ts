@@ -15,6 +15,28 @@ export class ExportReadError extends Error {}
 /** A row's event counter (null when the file has none) and its value. */
 export type AddValue = (counter: bigint | null, value: number) => void;
 
+/** A header as a plain name: "decay time (ns)" → "decay_time" (lower case, without a trailing unit in parentheses). */
+function plainName(header: string): string {
+  return header
+    .toLowerCase()
+    .replace(/\s*\([^()]*\)\s*$/, '')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/**
+ * The index of `field` among an export's columns: its own name, else a header that
+ * header_alias gave it as mimoCoRB's examples write them ("decay time (ns)" for
+ * decay_time, "event id" for counter); -1 when none.
+ */
+export function findColumn(columns: readonly string[], field: string): number {
+  const exact = columns.indexOf(field);
+  if (exact >= 0) return exact;
+  const want = field === 'counter' ? ['counter', 'event_id'] : [plainName(field)];
+  const found = columns.map(plainName).map((c, i) => (want.includes(c) ? i : -1)).filter((i) => i >= 0);
+  return found.length === 1 ? found[0]! : -1;
+}
+
 /** The column names of an export: a Parquet file's schema (footer only) or a CSV file's header. */
 export async function exportColumns(path: string): Promise<string[]> {
   return extname(path).toLowerCase() === '.parquet' ? parquetColumns(path) : (await csvHeader(path)).columns;
@@ -50,7 +72,9 @@ async function readParquetFile(path: string, field: string, add: AddValue): Prom
   const file = await pq.ParquetFile.fromFile(await openAsBlob(path));
   try {
     const names = arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => f.name);
-    if (!names.includes(field)) throw new ExportReadError(`${path} has no column "${field}" (its columns: ${names.join(', ')})`);
+    const at = findColumn(names, field);
+    if (at < 0) throw new ExportReadError(`${path} has no column "${field}" (its columns: ${names.join(', ')})`);
+    field = names[at]!;
     const withCounter = names.includes('counter');
     const stream = (await file.stream({ columns: withCounter ? ['counter', field] : [field] })) as ReadableStream<{ intoIPCStream(): Uint8Array }>;
     const reader = stream.getReader();
@@ -115,9 +139,9 @@ async function readCsv(path: string, field: string, add: AddValue): Promise<void
     if (lineNo === 1) {
       sep = majoritySeparator(line);
       const columns = splitCsv(line, sep).map((c) => c.trim());
-      col = columns.indexOf(field);
+      col = findColumn(columns, field);
       if (col < 0) throw new ExportReadError(`${path} has no column "${field}" (its columns: ${columns.slice(0, 30).join(', ')}${columns.length > 30 ? ' …' : ''})`);
-      cnt = columns.indexOf('counter');
+      cnt = findColumn(columns, 'counter');
       decimalComma = sep !== ',';
       continue;
     }

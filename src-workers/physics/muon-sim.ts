@@ -38,6 +38,10 @@ export interface MuonSimParams {
   events_required: number;
   /** Seed for reproducible runs; null/undefined = a fresh seed each run. */
   seed?: number | string | null;
+  /** mimoCoRB's name for events_required: used when events_required is 0. */
+  eventcount?: number | null;
+  /** mimoCoRB's check: when given, the buffer's channel_per_slot (validation compares them). */
+  number_of_samples?: number | null;
 }
 
 /** mimoCoRB's defaults for the simulation (pulseSimulator and examples/config). */
@@ -55,6 +59,8 @@ export const MUON_SIM_DEFAULTS: Readonly<MuonSimParams> = Object.freeze({
   random: true,
   events_required: 0,
   seed: null,
+  eventcount: null,
+  number_of_samples: null,
 });
 
 /** The muon lifetime used by the simulation, ns (mimoCoRB's tau_mu). */

@@ -17,6 +17,11 @@ export interface HostProcess<P> {
   onMessage(listener: (msg: HostToMain) => void): void;
   /** Called once when the host has ended (code null when it was killed by a signal). */
   onExit(listener: (code: number | null) => void): void;
+  /**
+   * Called when the host's process hit an error it cannot continue from (Electron's utility process
+   * 'error' event: a fatal V8 error); its exit follows. Where the platform has no such event, absent.
+   */
+  onError?(listener: (reason: string) => void): void;
   /** Ends the host now, without draining (the user chose to abandon a stuck engine). */
   kill(): void;
 }
@@ -63,6 +68,8 @@ export class EngineSupervisor<P> {
   private output: OutputConfig;
   private lastSetup: string | null = null;
   private fatal: string | null = null;
+  /** A fatal error of the host's process itself; it outranks what the host said. */
+  private processError: string | null = null;
   private starting: Promise<void> | null = null;
   private ended: Promise<void> = Promise.resolve();
   private readonly stateListeners = new Set<(s: EngineStatus) => void>();
@@ -168,6 +175,7 @@ export class EngineSupervisor<P> {
 
   private async launch(): Promise<void> {
     this.fatal = null;
+    this.processError = null;
     this.exitInfo = null;
     this.setState('starting');
     const proc = this.env.launch();
@@ -180,10 +188,14 @@ export class EngineSupervisor<P> {
         else if (m.type === 'fatal') this.fatal = m.message;
       });
       proc.onExit((code) => {
-        fail(new Error(describeExit(code, this.fatal)));
+        fail(new Error(describeExit(code, this.processError ?? this.fatal)));
         this.onExit(proc, code);
         markEnded();
       });
+    });
+    // A fatal error of the process itself (no message from the host could say it): it is the exit's reason.
+    proc.onError?.((reason) => {
+      this.processError = reason;
     });
     proc.post({ type: 'init', version: this.opts.version, output: this.output, setups: this.opts.setups });
     await ready;
@@ -207,7 +219,7 @@ export class EngineSupervisor<P> {
 
   private exitReason(): string {
     const info = this.exitInfo as { reason: string } | null;
-    return info?.reason ?? describeExit(null, this.fatal);
+    return info?.reason ?? describeExit(null, this.processError ?? this.fatal);
   }
 
   private onExit(proc: HostProcess<P>, code: number | null): void {
@@ -219,7 +231,7 @@ export class EngineSupervisor<P> {
     if (this.state === 'stopping') {
       this.setState('stopped');
     } else {
-      this.exitInfo = { code, reason: describeExit(code, this.fatal) };
+      this.exitInfo = { code, reason: describeExit(code, this.processError ?? this.fatal) };
       this.setState('exited');
     }
   }

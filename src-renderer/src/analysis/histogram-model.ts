@@ -16,6 +16,8 @@ interface HistogramHint {
   field?: string;
   range?: [number, number];
   bins?: number;
+  /** false: the fit starts off (a spectrum is no decay). */
+  fit?: boolean;
 }
 
 function hintOf(b: BufferInfo): HistogramHint | null {
@@ -54,7 +56,7 @@ export function histogramFor(b: BufferInfo, field?: string): HistogramRequest {
   const r = hinted ? hint.range : undefined;
   const range: [number, number] = Array.isArray(r) && r.length === 2 && Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1] ? [r[0], r[1]] : [0, 100];
   const bins = hinted && Number.isInteger(hint.bins) && hint.bins! > 0 ? hint.bins! : 50;
-  return { buffer: b.name, field: f, bins, range, fit: hinted ? defaultFitWindow(range) : null };
+  return { buffer: b.name, field: f, bins, range, fit: hinted && hint.fit !== false ? defaultFitWindow(range) : null };
 }
 
 /** True when the buffer's display hint gives the range of this field's histogram. */

@@ -16,7 +16,8 @@ export default async function muonSource(io: FunctionIO): Promise<void> {
   let sleeptime = params.sleeptime;
   io.onParam('sleeptime', (v) => (sleeptime = Number(v)));
   let produced = 0;
-  const required = Number(params.events_required) || 0;
+  // mimoCoRB's eventcount counts when events_required is not set
+  const required = Number(params.events_required) || Number(params.eventcount ?? 0) || 0;
   const perInstance = required > 0 ? Math.ceil((required - io.instance) / io.instances) : 0;
   await io.source((event) => {
     if (perInstance > 0 && produced >= perInstance) return false;

@@ -41,7 +41,8 @@ export const EXPECTED_TO_BE_FIXED: Record<string, string> = {
 
 const ROOT = join(import.meta.dirname, '../../..');
 const EXAMPLES = join(ROOT, 'examples');
-export const UPSTREAM = '/work/shared/mimocorb-upstream/examples';
+/** mimoCoRB 1.0.2's own files, copied unchanged (BSD-2): test/fixtures/mimocorb-upstream/README.md. */
+export const UPSTREAM = join(ROOT, 'test/fixtures/mimocorb-upstream/examples');
 
 /** Mutations kept per example (each kind once before any twice; the kinds rotate per example). */
 const PER_EXAMPLE = 20;

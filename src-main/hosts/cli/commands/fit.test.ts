@@ -146,6 +146,8 @@ describe('ringscope fit', () => {
     let r = await run([runDir, '--field', 'lifetime']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no export in .* has a column "lifetime"/);
+    // each export's columns are listed, so a renamed column can be named with --field
+    expect(r.err).toMatch(/looked at .*\.csv: counter, timestamp, deadtime, decay_time, .*; give the decay times' column as its header is written with --field/);
     r = await run([join(root, 'nothing-here')]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/does not exist/);

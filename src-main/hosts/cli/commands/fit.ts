@@ -5,11 +5,11 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedCounts, fitLifetime, type LifetimeFit } from '../../../../src-shared/fit/lifetime';
 import { Histogram } from '../../../../src-shared/fit/histogram';
-import { ExportReadError, exportColumns, readExportColumn } from '../../../../src-workers/formats/export-columns';
+import { ExportReadError, exportColumns, findColumn, readExportColumn } from '../../../../src-workers/formats/export-columns';
 import { isParquetDataset } from '../../../../src-workers/formats/parquet-dataset';
 import type { CliCommand } from '../command';
 
-const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv> [options]
+const HELP = `Usage: ringscope fit <run directory | file.parquet | file.csv | file.txt> [options]
 
 Fits the lifetime to the decay times of a muon run: an unbinned maximum-likelihood
 fit of an exponential truncated to [min, max], optionally plus a flat background.
@@ -17,7 +17,8 @@ For a run directory, the export that holds the field is read (Parquet preferred
 over CSV); events exported more than once (same counter) are counted once.
 
 Options:
-  --field NAME    the column with the decay times (default decay_time)
+  --field NAME    the column with the decay times (default decay_time; a header
+                  header_alias gave it, such as "decay time (ns)", is found too)
   --min NS        lower edge of the fit window in ns (default 400)
   --max NS        upper edge of the fit window in ns (default 14000)
   --bins N        bins of the text histogram (default 30; 0 = no histogram)
@@ -59,7 +60,7 @@ function runExports(dir: string): string[] {
   const files = listed.length
     ? listed.map((e) => (existsSync(e) ? e : join(dir, basename(e)))).filter((e) => existsSync(e))
     : readdirSync(dir).map((f) => join(dir, f));
-  return files.filter((f) => ['.parquet', '.csv'].includes(extname(f).toLowerCase()));
+  return files.filter((f) => ['.parquet', '.csv', '.txt'].includes(extname(f).toLowerCase()));
 }
 
 /** Finds the export(s) of a run directory that hold `field`: Parquet if any has it, else CSV. */
@@ -67,8 +68,13 @@ export async function chooseExports(dir: string, field: string): Promise<string[
   const files = runExports(dir);
   const parquet: string[] = [];
   const csv: string[] = [];
+  const seen: string[] = [];
   for (const f of files) {
-    if (!(await exportColumns(f)).includes(field)) continue;
+    const columns = await exportColumns(f);
+    if (findColumn(columns, field) < 0) {
+      seen.push(`${basename(f)}: ${columns.slice(0, 12).join(', ')}${columns.length > 12 ? ' …' : ''}`);
+      continue;
+    }
     if (extname(f).toLowerCase() === '.parquet') parquet.push(f);
     else csv.push(f);
   }
@@ -76,8 +82,8 @@ export async function chooseExports(dir: string, field: string): Promise<string[
   if (chosen.length === 0) {
     throw new UserError(
       files.length
-        ? `no export in ${dir} has a column "${field}" (looked at ${files.map((f) => basename(f)).join(', ')})`
-        : `${dir} holds no .parquet or .csv export`,
+        ? `no export in ${dir} has a column "${field}" (looked at ${seen.join('; ')}); give the decay times' column as its header is written with --field`
+        : `${dir} holds no .parquet, .csv or .txt export`,
     );
   }
   return chosen.sort();
@@ -91,7 +97,7 @@ export async function readFitInput(target: string, field: string): Promise<FitIn
   if (statSync(path).isDirectory() && !isParquetDataset(path)) files = await chooseExports(path, field);
   else {
     const ext = extname(path).toLowerCase();
-    if (ext !== '.parquet' && ext !== '.csv') throw new UserError(`${target} is neither a run directory nor a .parquet or .csv file`);
+    if (ext !== '.parquet' && ext !== '.csv' && ext !== '.txt') throw new UserError(`${target} is neither a run directory nor a .parquet, .csv or .txt (mimoCoRB) file`);
     files = [path];
   }
   const seen = new Set<bigint>();
@@ -206,8 +212,11 @@ export const fit: CliCommand = async (argv) => {
   }
 
   const from = input.files.length === 1 ? input.files[0]! : `${input.files.length} files (${input.files.map((f) => basename(f)).join(', ')})`;
+  // A column found under its header_alias name is named as written in the file.
+  const columns = await exportColumns(input.files[0]!);
+  const header = columns[findColumn(columns, input.field)];
   const lines = [
-    `${input.field} from ${from}`,
+    `${input.field}${header && header !== input.field ? ` (column "${header}")` : ''} from ${from}`,
     `${fmt(input.values.length)} events${input.duplicates ? ` (${fmt(input.duplicates)} exported twice, counted once)` : ''}, ${fmt(result.n)} in [${fmt(tMin)}, ${fmt(tMax)}] ns`,
   ];
   if (ok) {

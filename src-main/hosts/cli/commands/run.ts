@@ -23,7 +23,8 @@ Options:
                  0 = every status report, about once a second)
   -h, --help     show this help
 
-While it runs: p + Enter pauses, r + Enter resumes, s + Enter stops.
+While it runs: p + Enter pauses, r + Enter resumes, s + Enter stops, e + Enter
+ends (mimoCoRB's keys; here s and e both end the run, everything buffered written).
 Ctrl-C, SIGTERM and SIGHUP (timeout, systemd, docker, a closing terminal) stop
 gracefully (everything buffered is written); a second one aborts (a SIGTERM or
 SIGHUP within a second of the first counts as the same: \`timeout\` sends two).
@@ -138,7 +139,9 @@ export async function run(argv: string[]): Promise<number> {
     const c = line.trim().toLowerCase();
     if (c === 'p') engine.pause();
     else if (c === 'r') engine.resume();
-    else if (c === 's') void engine.stop();
+    // mimoCoRB's E (exit) ends the run as S does: a headless run has nothing to stay open for.
+    else if (c === 's' || c === 'e') void engine.stop();
+    else if (c !== '') process.stderr.write(`${tty ? '\r\x1b[K' : ''}unknown command "${line.trim()}": type p (pause), r (resume), s (stop) or e (end) and Enter\n`);
   });
   rl.on('error', () => {});
 

@@ -20,6 +20,13 @@ function utilityHost(entry: string, cwd: string): HostProcess<MessagePortMain> {
     post: (msg: MainToHost, ports: MessagePortMain[] = []) => child.postMessage(msg, ports),
     onMessage: (l) => void child.on('message', (m) => l(m)),
     onExit: (l) => void child.once('exit', (code) => l(code)),
+    // Without a listener, Electron's 'error' event would throw in main ("A JavaScript error occurred in
+    // the main process"). It comes before 'exit', which still follows.
+    onError: (l) =>
+      void child.on('error', (type: string, location: string, report: string) => {
+        process.stderr.write(`RingScope: the engine process hit a fatal error (${type} at ${location})\n${report}\n`);
+        l(`${type} in the engine process at ${location}`);
+      }),
     kill: () => void child.kill(),
   };
 }
