@@ -2,12 +2,12 @@
 // `ringscope serve` (built CLI, real engine) on a seeded muon setup, driven in
 // Debian's Chromium. Every wait is on what the page shows (run state, the
 // histogram's event count and final flag), never a sleep.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, spawnServe, stopServers, type Served } from '../test/support/browser';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { spawnServe, type Served } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -22,19 +22,9 @@ const WAIT = { timeout: 120_000 };
 const TAU = 2197;
 
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-analysis-'));
-let browser: Browser;
+const suite = browserSuite('ringscope-analysis-');
+const tmp = suite.tmp;
 let server: Served | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
 const runStateIs = (p: Page, state: string) => p.waitForSelector(`.app[data-run-state="${state}"]`, WAIT);
 const histogram = (p: Page) =>
@@ -73,7 +63,7 @@ describe('histograms, fits and strip charts in the browser', () => {
   it('counts every event, fits the lifetime, re-bins while running, and exports CSV and PNG', async () => {
     server = await spawnServe([setup, '--output', join(tmp, 'runs')]);
     const url = server.url;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
@@ -132,15 +122,24 @@ describe('histograms, fits and strip charts in the browser', () => {
       sigma: Number(e.dataset.sigma),
       n: Number(e.dataset.n),
     }));
-    expect(fit.text).toMatch(/^τ = \d\.\d+ ± 0\.\d+ µs \(n = [\d,]+\)$/);
+    // One unit: the axis's (ns); χ²/ndf and the expected lifetime (the setup's display hint) beside it.
+    expect(fit.text).toMatch(/^τ = \d{4} ± \d{2,3} ns \(n = [\d,]+\)$/);
+    expect(await page.textContent('[data-testid=histogram-chi2]')).toMatch(/^χ²\/ndf = \d+\.\d\/\d+$/);
+    expect(await page.textContent('[data-testid=histogram-expected]')).toMatch(/^expected 2197 ns: \d+\.\d σ off$/);
     expect(fit.n).toBeGreaterThan(300);
     expect(Math.abs(fit.tau - TAU), JSON.stringify(fit)).toBeLessThan(3 * fit.sigma);
     await page.screenshot({ path: join(artifacts, 'analysis-histogram-fit.png') });
 
     // CSV: bin rows plus under/overflow and NaN; the counts sum to the events.
     const csv = await downloadOf(page, page.locator('[data-testid=histogram]').getByRole('button', { name: 'CSV' }));
-    expect(csv.name).toBe('RB_3_decay_time_histogram.csv');
-    const rows = csv.bytes.toString('utf8').trim().split('\n');
+    expect(csv.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_3_decay_time_histogram\.csv$/);
+    // Comment lines first: the run, the date, the fit.
+    const all = csv.bytes.toString('utf8').trim().split('\n');
+    const comments = all.filter((r) => r.startsWith('# '));
+    expect(comments[0]).toMatch(/^# Muon lifetime, seeded \(analysis test\), run analysis_\S+, exported \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(comments.some((c) => /^# τ = \d{4} ± \d+ ns$/.test(c))).toBe(true);
+    expect(comments.some((c) => c.startsWith('# χ²/ndf = '))).toBe(true);
+    const rows = all.filter((r) => !r.startsWith('#'));
     expect(rows[0]).toBe('bin,low,high,count');
     expect(rows.length).toBe(1 + 60 + 3);
     expect(rows[1]).toMatch(/^underflow,,0,\d+$/);
@@ -150,13 +149,13 @@ describe('histograms, fits and strip charts in the browser', () => {
 
     // PNG of the histogram; and of the oscilloscope (every plot exports).
     const png = await downloadOf(page, page.locator('[data-testid=histogram]').getByRole('button', { name: 'PNG' }));
-    expect(png.name).toBe('RB_3_decay_time_histogram.png');
+    expect(png.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_3_decay_time_histogram\.png$/);
     const size = await pngSize(page, png.bytes);
     expect(size.width).toBeGreaterThan(200);
     expect(size.height).toBeGreaterThan(200);
     await page.getByRole('tab', { name: 'Oscilloscope' }).click();
     const scope = await downloadOf(page, page.locator('.oscilloscope').getByRole('button', { name: 'PNG' }));
-    expect(scope.name).toMatch(/^RB_\d_oscilloscope\.png$/);
+    expect(scope.name).toMatch(/^analysis_[\dT-]+(-\d+)?_RB_\d_oscilloscope\.png$/);
     expect((await pngSize(page, scope.bytes)).width).toBeGreaterThan(200);
 
     expect(errors).toEqual([]);

@@ -4,13 +4,13 @@
 // (the built CLI) in a child process with a short heartbeat, Debian's Chromium
 // driven by playwright-core. A second, plain WebSocket client counts the
 // server's pings, so the test waits on heartbeats, not on a clock.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
+import { openPage as openPageIn, spawnServe } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -18,20 +18,10 @@ declare const window: any;
 declare const MutationObserver: any;
 
 const WAIT = { timeout: 60_000 };
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-connection-'));
-let browser: Browser;
+const suite = browserSuite('ringscope-connection-');
+const tmp = suite.tmp;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
+const openPage = (url: string) => openPageIn(suite.browser, url, WAIT.timeout);
 
 /** Records every connection state the page shows from now on. */
 async function recordConnection(page: Page): Promise<void> {
@@ -102,7 +92,7 @@ describe('the access token', () => {
     expect(served.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${token}$`));
     const bare = served.url.replace(/\?token=.*$/, '');
 
-    const stranger = await browser.newPage();
+    const stranger = await suite.browser.newPage();
     const refused = await stranger.goto(bare);
     expect(refused!.status()).toBe(401);
     expect(await stranger.textContent('body')).toContain('access token');

@@ -2,13 +2,13 @@
 // built CLI, the real engine and loader) in a child process, Debian's Chromium
 // driven by playwright-core at 1280 × 800. Every wait is on what the page
 // shows (paths, markers, run state), never a sleep.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { listPorts } from '../src-workers/serial/ports';
-import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
+import { openPage as openPageIn, spawnServe } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -20,21 +20,10 @@ const artifacts = join(root, 'test-results');
 const WAIT = { timeout: 60_000 };
 
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-editor-'));
+const suite = browserSuite('ringscope-editor-');
+const tmp = suite.tmp;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
+const openPage = (url: string) => openPageIn(suite.browser, url, WAIT.timeout);
 
 const editorPath = (p: Page) => p.textContent('[data-testid=editor-path]');
 
@@ -104,7 +93,8 @@ describe('setup editor in the browser', () => {
     expect(saved).toMatch(/Fkt_1:[\s\S]*config: \{prbInteraction: 0\.9\}|Fkt_1:[\s\S]*config:\n\s+prbInteraction: 0\.9/);
     const comments = (t: string) => t.split('\n').filter((l) => /(^|\s)#/.test(l)).map((l) => l.slice(l.indexOf('#')).trim());
     expect(comments(saved)).toEqual(comments(muonText));
-    expect(saved).toContain(`config_file: ${relative(join(tmp, 'copies'), join(root, 'examples', 'muon', 'config', 'muon_config.yaml'))}`);
+    // The copy (in /tmp) and the program's examples share no folder but the root: the path is written absolute, not ../../…
+    expect(saved).toContain(`config_file: ${join(root, 'examples', 'muon', 'config', 'muon_config.yaml')}`);
     expect(await page.locator('.problems.has-errors').count()).toBe(0);
 
     // Reload the page: the host has the copy open; the form shows the saved value from this file.

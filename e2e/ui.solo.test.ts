@@ -3,13 +3,13 @@
 // is a handshake on what the page shows (run state, status sequence, frame
 // counter), never a sleep. Screenshots go to test-results/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src-shared/engine/status';
-import { launchChromium, openPage as openPageIn, spawnServe, stopServers } from '../test/support/browser';
+import { openPage as openPageIn, spawnServe } from '../test/support/browser';
+import { browserSuite } from '../test/support/browser-suite';
 
 // The functions passed to page.evaluate run in Chromium; this file is type-checked
 // for Node (no DOM lib), so it sees the page's globals loosely.
@@ -27,21 +27,10 @@ const artifacts = join(root, 'test-results');
 const WAIT = { timeout: 60_000 };
 
 mkdirSync(artifacts, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), 'ringscope-ui-'));
+const suite = browserSuite('ringscope-ui-');
+const tmp = suite.tmp;
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await stopServers();
-  await browser?.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-const openPage = (url: string) => openPageIn(browser, url, WAIT.timeout);
+const openPage = (url: string) => openPageIn(suite.browser, url, WAIT.timeout);
 const pageErrors = (p: Page) => (p as Page & { errors: string[] }).errors;
 const statusSeq = (p: Page) => p.$eval('.app', (e) => Number((e as HTMLElement).dataset.statusSeq));
 const runStateIs = (p: Page, state: string) => p.waitForSelector(`.app[data-run-state="${state}"]`, WAIT);
@@ -143,7 +132,7 @@ describe('browser mode on the muon setup', () => {
     const plotBox = (await page.locator('[data-testid=scope-plot] .u-over').boundingBox())!;
     await page.mouse.move(plotBox.x + plotBox.width * 0.3, plotBox.y + plotBox.height * 0.5);
     await page.waitForFunction(() => /^t = -?[\d.]+ µs/.test(document.querySelector('.scope-readout')!.textContent), null, WAIT);
-    expect(await page.textContent('.scope-readout')).toMatch(/^t = -?[\d.]+ µs\s+chA -?[\d.]+\s+chB/);
+    expect(await page.textContent('.scope-readout')).toMatch(/^t = -?[\d.]+ µs\s+chA -?[\d.]+ mV\s+chB/);
     await page.screenshot({ path: join(artifacts, 'ui-muon-running.png') });
 
     // Pause: the source stops at once; what it had written drains through the
@@ -256,7 +245,7 @@ describe('browser mode beyond loopback', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(served.url).toContain(`?token=${token}`);
     const port = new URL(served.url).port;
-    const without = await browser.newPage();
+    const without = await suite.browser.newPage();
     const refused = await without.goto(`http://127.0.0.1:${port}/`);
     expect(refused!.status()).toBe(401);
     expect(await without.textContent('body')).toContain('access token');

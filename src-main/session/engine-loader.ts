@@ -3,6 +3,7 @@
 import type { SetupProblem } from '../../src-shared/bridge/protocol';
 import { loadEngine } from '../engine/load';
 import type { LoadedSetup } from '../setup/load';
+import { describeSetup } from './describe-setup';
 import type { EngineLoader } from './session';
 
 /** A host's own checks of a loaded setup (browser mode: nothing read or written outside its roots). */
@@ -32,6 +33,7 @@ export function makeEngineLoader(check?: LoadedCheck): EngineLoader {
         description: typeof s?.description === 'string' ? s.description : undefined,
         runevents: engine ? loaded.runevents : undefined,
         runtime: engine ? loaded.runtime : undefined,
+        ...(engine ? describeSetup(loaded) : {}),
       },
     };
   };

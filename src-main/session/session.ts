@@ -9,23 +9,26 @@
 // pressing Start at once start one run and the second gets a clear refusal.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { describeFunctionError } from '../../src-shared/bridge/describe';
-import type { BufferInfo, Command, HelloEvent, HostEvent, SerialPortEntry, SetupInfo, SetupProblem } from '../../src-shared/bridge/protocol';
-import { DEFAULT_DISPLAY_HZ, isActive, PROTOCOL_VERSION } from '../../src-shared/bridge/protocol';
+import type { BufferInfo, Command, HelloEvent, HostEvent, LogLine, RunControlCommand, RunFiles, SerialPortEntry, SetupInfo, SetupProblem } from '../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive, LOG_HISTORY, PROTOCOL_VERSION } from '../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { EngineHandle, Unsubscribe } from '../engine/api';
 import { CommandInbox, dropAnalysis, newClientState, safely, setHistogram, setStrip, type Attachment, type ClientState, type SessionClient } from './clients';
 import { checkSetupText, isReadOnly, listExampleSetups, readConfigs, readSetupText, SaveRefused, setupTitle, writeSetup } from './setup-files';
 import { PvWriter } from './pv-writer';
+import { RunFileIndex } from './run-files';
 import { SnapshotFanout } from './snapshots';
 
 export type { Attachment, SessionClient } from './clients';
 
 /** What a loader tells about the setup besides its engine (all optional). */
-export interface SetupAbout {
+export interface SetupAbout extends Partial<Pick<SetupInfo, 'functions' | 'limitsFrom' | 'sourceEvents'>> {
   title?: string;
   description?: string;
   runevents?: number;
   runtime?: number;
+  /** Buffer name → what it holds in words. */
+  buffers?: Record<string, string>;
 }
 
 /** Loads a setup (with `text`: that text as if it were the file at setupPath): an engine when no error stands, and every validation problem. */
@@ -53,7 +56,14 @@ export interface SessionOptions {
   listPorts?: () => Promise<{ ports: SerialPortEntry[]; warning?: string }>;
   /** Milliseconds clock for snapshot pacing (tests inject one). */
   now?: () => number;
+  /** Run files carry download addresses (browser mode serves them under /run-files/). */
+  runFileUrls?: boolean;
 }
+
+// Run commands every page is told about (the others see "paused from another window").
+const RUN_COMMANDS: ReadonlySet<string> = new Set<RunControlCommand>(['start', 'pause', 'resume', 'stop', 'abort']);
+// Seconds between listings of the run directory while a run writes.
+const RUN_FILES_EVERY_MS = 2000;
 
 // States in which the engine delivers snapshots.
 const OBSERVING: readonly RunState[] = ['running', 'paused', 'stopping'];
@@ -80,8 +90,14 @@ export class Session {
   /** Puts to PVs of other stations (pv_put). */
   private readonly pvWriter = new PvWriter();
   private readonly now: () => number;
+  private logLines: LogLine[] = [];
+  private readonly runFileIndex: RunFileIndex;
+  private runFiles: RunFiles | null = null;
+  private runFilesAt = -Infinity;
+  private listing: Promise<void> | null = null;
 
   constructor(private readonly opts: SessionOptions) {
+    this.runFileIndex = new RunFileIndex(opts.runFileUrls === true);
     this.maxHz = opts.maxHz && opts.maxHz > 0 ? opts.maxHz : DEFAULT_DISPLAY_HZ;
     this.cwd = opts.cwd ?? process.cwd();
     this.now = opts.now ?? (() => performance.now());
@@ -157,6 +173,8 @@ export class Session {
       status: this.status,
       statusSeq: this.statusSeq,
       lastRun: this.lastRun,
+      log: this.logLines,
+      runFiles: this.runFiles,
     };
   }
 
@@ -235,6 +253,9 @@ export class Session {
           break;
       }
       if (req !== undefined) st.client.send({ type: 'ack', req, ok: true });
+      if (RUN_COMMANDS.has(cmd.type)) {
+        for (const other of this.clients.values()) other.client.send({ type: 'control', command: cmd.type as RunControlCommand, self: other === st });
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const code = err instanceof SaveRefused ? err.code : undefined;
@@ -314,8 +335,9 @@ export class Session {
     }
     // Problems name files as the page should show them: relative to where the server runs.
     problems = problems.map((p) => this.relativeFile(p));
-    const meta = { ...setupTitle(text), ...definedOnly(about) };
-    const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => ({ ...b })) : [];
+    const { buffers: described, ...aboutRest } = about;
+    const meta = { ...setupTitle(text), ...definedOnly(aboutRest) };
+    const buffers: BufferInfo[] = engine ? engine.buffers().map((b) => (described?.[b.name] ? { ...b, description: described[b.name] } : { ...b })) : [];
     // The editor's view of the setup: its text and its config files, only when admitted.
     const editing: Partial<SetupInfo> = {};
     if (text !== undefined) {
@@ -328,6 +350,7 @@ export class Session {
     this.bufferInfo = new Map(buffers.map((b) => [b.name, b]));
     this.engine = engine;
     this.lastRun = null;
+    this.runFiles = null;
     this.state = engine?.state ?? 'idle';
     this.status = null;
     if (engine) this.wire(engine);
@@ -340,7 +363,10 @@ export class Session {
     this.engineSubs = [
       e.on('status', (s) => this.onStatus(s)),
       e.on('state', (s) => this.onState(s)),
-      e.on('log', (line) => this.broadcast({ type: 'log', line })),
+      e.on('log', (line) => {
+        this.logLines = [...this.logLines.slice(-(LOG_HISTORY - 1)), line];
+        this.broadcast({ type: 'log', line });
+      }),
       e.on('error', (fe) => this.broadcast({ type: 'error', message: describeFunctionError(fe), function: fe })),
       e.on('ended', (summary) => this.noteEnded(summary)),
     ];
@@ -387,6 +413,28 @@ export class Session {
     this.runEndedSent = true;
     this.broadcast({ type: 'run_ended', summary });
     if (this.engine) this.onStatus(this.engine.status());
+    void this.listRunFiles(summary.run_directory, false);
+  }
+
+  /** The file of this session's run `n` at `rel` (as in a download address), or null when there is none. */
+  runFile(n: number, rel: string): Promise<string | null> {
+    return this.runFileIndex.resolve(n, rel);
+  }
+
+  // Lists the run directory for every page; one listing at a time (a listing at the end waits for one under way).
+  private async listRunFiles(dir: string, active: boolean): Promise<void> {
+    while (this.listing) await this.listing;
+    this.runFilesAt = this.now();
+    this.listing = (async () => {
+      try {
+        this.runFiles = await this.runFileIndex.list(dir, active);
+        this.broadcast({ type: 'run_files', files: this.runFiles });
+      } catch {
+        // a listing that fails (folder removed) is retried with the next status
+      }
+    })();
+    await this.listing;
+    this.listing = null;
   }
 
   private onStatus(status: StatusReport): void {
@@ -394,6 +442,10 @@ export class Session {
     this.statusSeq += 1;
     this.broadcast({ type: 'status', seq: this.statusSeq, status });
     this.onState(status.state);
+    if (status.run_directory && isActive(status.state)) {
+      this.runFileIndex.note(status.run_directory);
+      if (!this.listing && this.now() - this.runFilesAt >= RUN_FILES_EVERY_MS) void this.listRunFiles(status.run_directory, true);
+    }
   }
 
   private onState(state: RunState): void {

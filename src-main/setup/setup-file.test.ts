@@ -151,3 +151,13 @@ describe('SetupFile.saveAs', () => {
     expect(text).toContain('config_file: "lab/config/spin_config.yaml"');
   });
 });
+
+describe('climbsOutOfUserFolders', () => {
+  it('is true where the only folder in common is the root, the home folder or above it', async () => {
+    const { climbsOutOfUserFolders } = await import('./setup-file');
+    expect(climbsOutOfUserFolders('/home/ana/Documents', '/opt/ringscope/examples/muon/config/m.yaml', '/home/ana')).toBe(true);
+    expect(climbsOutOfUserFolders('/home/ana/Documents', '/home/ana/lab/config.yaml', '/home/ana')).toBe(true);
+    expect(climbsOutOfUserFolders('/home/ana/lab/b', '/home/ana/lab/a/config.yaml', '/home/ana')).toBe(false);
+    expect(climbsOutOfUserFolders('/home/ana/lab', '/home/ana/lab/config/c.yaml', '/home/ana')).toBe(false);
+  });
+});

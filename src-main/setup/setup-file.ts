@@ -3,6 +3,7 @@
 // from the loaded one only where something was changed.
 import { rename, writeFile } from 'node:fs/promises';
 import { readTextFile } from './read-file';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Document } from 'yaml';
 import type { BuiltinSpec } from '../../src-shared/builtins/catalog';
@@ -21,6 +22,24 @@ export interface SetupFileOptions {
 /** A path written in a setup file is absolute on any platform's terms. */
 function isAbsoluteAnywhere(p: string): boolean {
   return isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+/**
+ * True when a path from `fromDir` to `target` would climb out of the user's own folders: their
+ * nearest common folder is the file system's root, the home folder or above it (a copy in
+ * ~/Documents of a file that names ../../…/examples/muon/config/… in the program's folder).
+ */
+export function climbsOutOfUserFolders(fromDir: string, target: string, home = homedir()): boolean {
+  const rel = relative(resolve(fromDir), resolve(target));
+  if (!rel.startsWith('..')) return false;
+  let common = resolve(fromDir);
+  while (relative(common, resolve(target)).startsWith('..')) {
+    const up = dirname(common);
+    if (up === common) return true;
+    common = up;
+  }
+  const h = resolve(home);
+  return common === dirname(common) || common === h || !relative(common, h).startsWith('..');
 }
 
 /** `target` seen from `fromDir`, with forward slashes (setup files are shared between systems). */
@@ -151,7 +170,9 @@ export class SetupFile {
     const edits: Array<[KeyPath, string]> = [];
     const rewrite = (at: KeyPath, value: string | undefined): void => {
       if (!value || isAbsoluteAnywhere(value) || value.startsWith('builtin:')) return;
-      const moved = relativePosix(newDir, resolve(oldDir, value));
+      const target = resolve(oldDir, value);
+      // A path that would climb out of the user's folders is written absolute: it then still points there.
+      const moved = climbsOutOfUserFolders(newDir, target) ? target.split(sep).join('/') : relativePosix(newDir, target);
       if (moved !== value) edits.push([at, moved]);
     };
     const { setup, paths } = this.current;

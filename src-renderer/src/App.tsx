@@ -5,16 +5,16 @@ import { useApp, useAppContext } from './AppContext';
 import { useDesktop } from './desktop/DesktopContext';
 import { DesktopOpen } from './desktop/DesktopOpen';
 import { EngineNotice } from './desktop/EngineNotice';
-import { BufferStatus } from './panels/BufferStatus';
 import { Notices } from './panels/Notices';
 import { OpenSetup } from './panels/OpenSetup';
 import { AnalysisPanel } from './analysis/AnalysisPanel';
 import { Problems } from './panels/Problems';
-import { PvWrite } from './panels/PvWrite';
-import { RunControl } from './panels/RunControl';
+import { ShortcutsOverlay } from './run/ShortcutsOverlay';
+import './run/run.css';
 import { runState } from './store/appStore';
 import { EditorColumn, EditorToggle, SideHandle } from './look/Columns';
 import { useColumns } from './look/layout';
+import { SideColumn } from './look/SideColumn';
 import { ThemeSwitch } from './look/ThemeSwitch';
 import { useWindowBehaviour } from './look/window';
 
@@ -39,6 +39,9 @@ export function App() {
           </span>
         )}
         <span className="header-tools">
+          <button type="button" className="small" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button" onClick={() => store.getState().showShortcuts(true)}>
+            ?
+          </button>
           <EditorToggle />
           <ThemeSwitch />
         </span>
@@ -49,11 +52,7 @@ export function App() {
       <EngineNotice />
       <Notices />
       <main className="app-main" style={columns}>
-        <div className="side">
-          <RunControl />
-          <BufferStatus />
-          <PvWrite />
-        </div>
+        <SideColumn />
         <SideHandle />
         <div className="main">
           {connection === 'open' && !setup && (desktop ? <DesktopOpen /> : <OpenSetup />)}
@@ -62,6 +61,7 @@ export function App() {
         </div>
         <EditorColumn />
       </main>
+      <ShortcutsOverlay />
     </div>
   );
 }

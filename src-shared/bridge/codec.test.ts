@@ -153,6 +153,11 @@ const events: Record<HostEventType, HostEvent> = {
   },
   log: { type: 'log', line: { time: 1, level: 'warn', source: 'Fkt_1', message: 'slow' } },
   run_ended: { type: 'run_ended', summary },
+  run_files: {
+    type: 'run_files',
+    files: { run_directory: '/runs/muon_1', files: [{ path: 'run.log', size: 120, url: 'run-files/0/run.log' }], total: 120, growth: 40.5, active: true },
+  },
+  control: { type: 'control', command: 'pause', self: false },
   ack: { type: 'ack', req: 4, ok: false, message: 'no run' },
 };
 

@@ -32,6 +32,16 @@ export interface BufferInfo {
   groups: string[];
   /** True when some function observes it (RB_assign: observe); any buffer may be snapshot by hosts. */
   observed: boolean;
+  /** What it holds in words: the setup's `description:`, else what the built-in writing it says ("raw waveforms"). */
+  description?: string;
+}
+
+/** A function of the setup as the window names it. */
+export interface FunctionInfo {
+  name: string;
+  fkt_name: string;
+  /** The setup's `description:`, else the built-in's label ("decay finder"). */
+  description?: string;
 }
 
 /** One setup-validation problem, located in its file. */
@@ -59,6 +69,12 @@ export interface SetupInfo {
   /** The setup's own run limits (0 = none), used when Start gives none. */
   runevents?: number;
   runtime?: number;
+  /** Where the run limits are written ("Fkt_main", "general: of config/x.yaml"), when they are set. */
+  limitsFrom?: { runevents?: string; runtime?: string };
+  /** A source that ends by itself after so many events (the muon source's events_required), and which. */
+  sourceEvents?: { events: number; from: string };
+  /** The functions, with what each does. */
+  functions?: FunctionInfo[];
   /** The setup's YAML text as the engine loaded it (absent when the host could not or may not read it). */
   text?: string;
   /** True when the engine runs text a page sent (unsaved edits) rather than the file at `path`. */
@@ -84,6 +100,33 @@ export interface LogLine {
   source: string;
   message: string;
 }
+
+/** Log lines a host keeps and hands a page that connects (the log panel's history). */
+export const LOG_HISTORY = 500;
+
+/** One file of a run directory, as the run panel lists it. */
+export interface RunFileEntry {
+  /** Relative to the run directory, with `/` (a Parquet dataset's parts: `name.parquet/part-…`). */
+  path: string;
+  size: number;
+  /** Where the page downloads it (browser mode only: this session's runs, behind the access token). */
+  url?: string;
+}
+
+/** The files of the current (or last) run and how fast they grow. */
+export interface RunFiles {
+  run_directory: string;
+  files: RunFileEntry[];
+  /** Bytes of all files together. */
+  total: number;
+  /** Bytes per second the run directory grew over the last few seconds (null when not measured yet). */
+  growth: number | null;
+  /** True while the run writes. */
+  active: boolean;
+}
+
+/** A run command a page carried out (sent to every page: `self` tells the page that sent it). */
+export type RunControlCommand = 'start' | 'pause' | 'resume' | 'stop' | 'abort';
 
 /** Element types a snapshot field may carry (the setup's dtype names). */
 export type SampleType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
@@ -293,6 +336,10 @@ export interface HelloEvent {
   statusSeq: number;
   /** The summary of the last finished run, if any. */
   lastRun: RunSummary | null;
+  /** The newest lines of the run log (at most LOG_HISTORY), oldest first. */
+  log?: LogLine[];
+  /** The files of the current or last run. */
+  runFiles?: RunFiles | null;
 }
 
 /** Events, host → UI. */
@@ -309,6 +356,10 @@ export type HostEvent =
   | { type: 'error'; message: string; function?: FunctionError }
   | { type: 'log'; line: LogLine }
   | { type: 'run_ended'; summary: RunSummary }
+  /** The run directory's files and growth: while a run writes (every few seconds) and once at its end. */
+  | { type: 'run_files'; files: RunFiles }
+  /** A page carried out a run command; `self` is true on the page that sent it ("paused from another window"). */
+  | { type: 'control'; command: RunControlCommand; self: boolean }
   /** The answer to `list_setups`, to the asking client only. */
   | { type: 'setup_list'; examples: SetupEntry[]; folder: string; saveAnywhere: boolean }
   /** The answer to `list_ports`, to the asking client only: the ports found; `warning` when the list may be incomplete. */

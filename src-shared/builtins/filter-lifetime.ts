@@ -18,6 +18,8 @@ const scaling = (ch: string): BuiltinSpec['params'][number] => ({
 export const FILTER_LIFETIME: BuiltinSpec = {
   id: 'filters/lifetime',
   kind: 'filter',
+  label: 'decay finder',
+  writes: ['accepted waveforms (decays)', 'decay times and pulse parameters', 'decay times and pulse parameters (down decays)'],
   summary:
     'Finds muon decays: pulses per channel (scipy find_peaks rules), grouped across chA–chD, matched against start/stop signatures. Accepted waveforms go to the first buffer, decay_time and the pulse parameters (25 fields) to the second; with a third, up decays to the second and down decays to the third.',
   params: [

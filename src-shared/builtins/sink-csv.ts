@@ -6,6 +6,7 @@ import type { BuiltinSpec } from './spec';
 export const SINK_CSV: BuiltinSpec = {
   id: 'sinks/csv',
   kind: 'sink',
+  label: 'CSV export',
   summary:
     "Writes every event of the buffer it reads to a CSV file in the run directory: counter, timestamp (unix seconds with ms), deadtime, then the fields (array fields as name_0 … name_{n−1}); flushed at least once a second, always ending with a whole line. With format mimocorb (the default for fkt_name save_to_txt): mimoCoRB's tab-separated .txt.",
   params: [

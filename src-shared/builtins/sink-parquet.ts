@@ -7,6 +7,7 @@ import type { BuiltinSpec } from './spec';
 export const SINK_PARQUET: BuiltinSpec = {
   id: 'sinks/parquet',
   kind: 'sink',
+  label: 'Parquet export',
   summary:
     'Writes every event of the buffer it reads to a Parquet dataset in the run directory: a folder <name>.parquet of parts closed about once a second (a kill or a power cut loses at most the last second), read as one table by DuckDB (read_parquet(\'<name>.parquet/*.parquet\')), pandas, polars and Arrow (the folder). Columns: counter (int64), timestamp (ms, UTC), deadtime, scalar fields, array fields (waveforms) as fixed-size lists.',
   params: [

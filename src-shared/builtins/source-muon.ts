@@ -9,6 +9,8 @@ import type { BuiltinSpec } from './spec';
 export const SOURCE_MUON: BuiltinSpec = {
   id: 'sources/muon',
   kind: 'source',
+  label: 'muon simulation',
+  writes: ['raw waveforms (every trigger)'],
   summary:
     'Simulated cosmic muons in four scintillator layers (chA–chD, float32 waveforms in mV): passing muons, and stopped muons whose decay electron gives a second pulse after an exponentially distributed time (τ = 2197 ns).',
   params: [

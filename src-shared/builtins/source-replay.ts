@@ -6,6 +6,8 @@ import type { BuiltinSpec } from './spec';
 export const SOURCE_REPLAY: BuiltinSpec = {
   id: 'sources/replay',
   kind: 'source',
+  label: 'replay of a recorded run',
+  writes: ['replayed events'],
   summary: "Plays a previous run's Parquet or CSV export back into a buffer with the same fields, keeping each event's counter and timestamp.",
   params: [
     {

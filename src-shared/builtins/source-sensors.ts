@@ -7,6 +7,8 @@ import type { BuiltinSpec } from './spec';
 export const SOURCE_SENSORS: BuiltinSpec = {
   id: 'sources/sensors',
   kind: 'source',
+  label: 'computer sensors',
+  writes: ['sensor readings'],
   summary: "Every dt seconds one event of the computer's own sensors: time (unix s), cpu (%), memory (GiB used), battery (% or NaN).",
   params: [
     {

@@ -6,6 +6,8 @@ import type { BuiltinSpec } from './spec';
 export const SOURCE_SERIAL: BuiltinSpec = {
   id: 'sources/serial',
   kind: 'source',
+  label: 'serial-port instrument',
+  writes: ['readings from the serial port'],
   summary: 'Reads events from a serial port: text lines of numbers (as an Arduino prints them) or binary frames after a sync word.',
   params: [
     { name: 'port', type: 'string', default: '', help: 'The serial port: /dev/ttyACM0, /dev/ttyUSB0 (Linux), /dev/cu.usbmodem… (macOS), COM3 (Windows). Any path works, also pseudo-terminals.', suggest: 'serial-ports' },

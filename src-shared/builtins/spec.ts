@@ -45,6 +45,10 @@ export interface BuiltinSpec {
   id: string;
   kind: BuiltinKind;
   summary: string;
+  /** A few words for the window, where a setup gives no description ("muon simulation", "decay finder"). */
+  label?: string;
+  /** What it writes into each output buffer, in RB_assign order ("raw waveforms"), where the buffer has no description. */
+  writes?: string[];
   params: ParamSpec[];
   /**
    * Checks the fields (names, dtypes, samples) of the buffers it reads and writes, in RB_assign

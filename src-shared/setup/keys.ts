@@ -6,11 +6,11 @@ import type { AssignMode, OnError } from './types';
 export const SETUP_KEYS = ['title', 'description', 'output_directory', 'RingBuffer', 'Functions', 'FunctionConfigs', 'epics', 'python'] as const;
 /** mimoCoRB keys that only its Python GUI reads: accepted, ignored, noted. */
 export const MIMOCORB_GUI_KEYS = ['GUI_control', 'KBD_control'] as const;
-export const BUFFER_KEYS = ['number_of_slots', 'channel_per_slot', 'data_type', 'display'] as const;
-export const DISPLAY_KEYS = ['sample_time_ns', 'units', 'trigger_level', 'pre_trigger_samples', 'colors', 'histogram'] as const;
-export const HISTOGRAM_KEYS = ['field', 'range', 'bins', 'fit'] as const;
+export const BUFFER_KEYS = ['number_of_slots', 'channel_per_slot', 'data_type', 'display', 'description'] as const;
+export const DISPLAY_KEYS = ['sample_time_ns', 'units', 'trigger_level', 'pre_trigger_samples', 'colors', 'histogram', 'scope'] as const;
+export const HISTOGRAM_KEYS = ['field', 'range', 'bins', 'fit', 'expected'] as const;
 export const MAIN_KEYS = ['config_file', 'runtime', 'runevents'] as const;
-export const FUNCTION_KEYS = ['file_name', 'fkt_name', 'num_process', 'RB_assign', 'config_file', 'config', 'on_error'] as const;
+export const FUNCTION_KEYS = ['file_name', 'fkt_name', 'num_process', 'RB_assign', 'config_file', 'config', 'on_error', 'description'] as const;
 export const ASSIGN_MODES: readonly AssignMode[] = ['read', 'write', 'observe'];
 export const ON_ERROR_VALUES: readonly OnError[] = ['stop', 'skip_event'];
 /** Columns every exported event carries besides its fields. */

@@ -70,6 +70,8 @@ function buffer(ctx: ParseContext, def: BufferDef, settings: Entry[]): void {
 
   const display = by.get('display');
   if (display && scalarOf(display.value) !== null) spec.display = displayHints(ctx, spec, display, [...path, 'display']);
+  const description = by.get('description');
+  if (description) spec.description = ctx.text(description, [...path, 'description'], `description of ${spec.name}`, 'what the buffer holds, in a few words');
 
   def.at = { slots: slots && ctx.valueAt(slots), samples: ch && ctx.valueAt(ch), data_type: dt && ctx.valueAt(dt) };
 }
@@ -205,6 +207,12 @@ function displayHints(ctx: ParseContext, spec: BufferSpec, e: Entry, path: KeyPa
       case 'histogram':
         histogram(ctx, d, p, fieldRef);
         break;
+      case 'scope':
+        if (typeof scalarOf(d.value) !== 'boolean') {
+          ctx.report('error', ctx.valueAt(d), p, `scope must be true (the oscilloscope opens on ${spec.name}) or false, not ${describe(d.value)}.`, 'bad-type');
+          delete hints.scope;
+        }
+        break;
       default:
         ctx.unknownKey(d, path, where, DISPLAY_KEYS);
     }
@@ -224,6 +232,8 @@ function histogram(ctx: ParseContext, d: Entry, p: KeyPath, fieldRef: (n: Node |
       if (f !== undefined) fieldRef(ctx.valueAt(h), f, hp, 'histogram');
     } else if (h.key === 'bins') {
       ctx.integer(h, hp, 1, 'histogram bins', 'number of bins');
+    } else if (h.key === 'expected') {
+      ctx.number(h, hp, 'histogram expected', 'the value the fit should find, in the field\'s unit');
     } else if (h.key === 'fit') {
       // false: no lifetime fit drawn at first (a pulse-height spectrum is no decay)
       if (typeof scalarOf(ctx.src.resolve(h.value)) !== 'boolean') ctx.report('error', ctx.valueAt(h), hp, `histogram fit must be true or false, not ${describe(h.value)}.`, 'bad-type');

@@ -163,6 +163,9 @@ function fn(ctx: ParseContext, def: FunctionDef, settings: Entry[]): void {
     }
   }
 
+  const description = by.get('description');
+  if (description) spec.description = ctx.text(description, [...path, 'description'], `description of ${spec.name}`, 'what the function does, in a few words');
+
   const oe = by.get('on_error');
   if (oe) {
     const v = scalarOf(oe.value);

@@ -22,8 +22,10 @@ export interface DisplayHints {
   pre_trigger_samples?: number;
   /** CSS colour per field name. */
   colors?: Record<string, string>;
-  /** The histogram the UI shows first for this buffer. */
-  histogram?: { field?: string; range?: [number, number]; bins?: number; fit?: boolean };
+  /** True: the oscilloscope opens on this buffer (default: the first waveform buffer, the raw data). */
+  scope?: boolean;
+  /** The histogram the UI shows first for this buffer; `fit: false`: no lifetime fit at first; `expected`: the value the fit should find (the muon lifetime), in the field's unit, shown beside the fit. */
+  histogram?: { field?: string; range?: [number, number]; bins?: number; fit?: boolean; expected?: number };
   /** From a mimoCoRB plot function (plot_waveform / plot_histograms): the panel's title, the oscilloscope's range in mV, every histogram it drew. */
   title?: string;
   channel_range?: number;
@@ -42,6 +44,8 @@ export interface BufferSpec {
   /** Fields in the order they appear in the file. */
   fields: FieldSpec[];
   display?: DisplayHints;
+  /** What the buffer holds, in words for the window ("raw waveforms"); optional. */
+  description?: string;
 }
 
 export type AssignMode = 'read' | 'write' | 'observe';
@@ -71,6 +75,8 @@ export interface FunctionSpec {
   /** The inline `config:` mapping (our addition). */
   config?: Record<string, unknown>;
   on_error: OnError;
+  /** What the function does, in words for the window ("decay finder"); optional. */
+  description?: string;
 }
 
 export interface MainSpec {

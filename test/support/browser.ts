@@ -75,9 +75,9 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A 1280 × 800 page on `url`, connected to the server; `errors` collects uncaught page errors. */
-export async function openPage(browser: Browser, url: string, timeout = 60_000): Promise<Page & { errors: string[] }> {
-  const page = (await browser.newPage({ viewport: { width: 1280, height: 800 } })) as Page & { errors: string[] };
+/** A page on `url` (1280 × 800 unless told), connected to the server; `errors` collects uncaught page errors. */
+export async function openPage(browser: Browser, url: string, timeout = 60_000, opts: { width?: number; height?: number; downloads?: boolean } = {}): Promise<Page & { errors: string[] }> {
+  const page = (await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, ...(opts.downloads ? { acceptDownloads: true } : {}) })) as Page & { errors: string[] };
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   await page.goto(url);

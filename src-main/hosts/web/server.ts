@@ -2,15 +2,16 @@
 // (out/renderer) and a WebSocket endpoint (/ws) speaking the bridge to each
 // page. The engine logic lives in Session; this file only moves bytes and
 // guards the door.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { dirname, join, normalize, resolve, sep } from 'node:path';
+import { basename, dirname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BridgeDecodeError, decodeCommand, encodeEvent, requestIdOf } from '../../../src-shared/bridge/codec';
 import type { HostEvent } from '../../../src-shared/bridge/protocol';
+import { RUN_FILES_PATH } from '../../session/run-files';
 import type { Session } from '../../session/session';
 import { isLoopback, loopbackHostHeader, newToken, sameOrigin, tokenMatches } from './security';
 import { contentTypeOf } from '../content-type';
@@ -80,7 +81,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const heartbeatMs = opts.heartbeatMs && opts.heartbeatMs > 0 ? opts.heartbeatMs : HEARTBEAT_MS;
   let cookie = '';
 
-  const server = createServer((req, res) => serveStatic(req, res, rendererDir, local, token, cookie));
+  const server = createServer((req, res) => serveStatic(req, res, { dir: rendererDir, local, token, cookie, session: opts.host }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   // Pages that vanish without closing (laptop lid) are dropped after a missed ping.
   // A page counts as alive from its upgrade on: with noServer and a handleUpgrade
@@ -213,7 +214,16 @@ function connect(ws: WebSocket, host: Session): void {
   ws.on('error', () => attachment.detach());
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | null, local: boolean, token: string | null, cookie: string): void {
+interface StaticContext {
+  dir: string | null;
+  local: boolean;
+  token: string | null;
+  cookie: string;
+  session: Session;
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, ctx: StaticContext): void {
+  const { dir, local, token, cookie } = ctx;
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Content-Security-Policy', CSP);
@@ -239,6 +249,8 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, dir: string | nu
     }
     if (tokenMatches(url.searchParams.get('token'), token)) res.setHeader('Set-Cookie', `${cookie}=${token}; Path=/; HttpOnly; SameSite=Strict`);
   }
+  // A run's files: only this session's runs, behind the token like the page.
+  if (pathname.startsWith(RUN_FILES_PATH)) return void serveRunFile(req, res, ctx.session, pathname.slice(RUN_FILES_PATH.length));
   if (!dir || !file) {
     return end(res, 503, 'The RingScope page is not built. Run "npm run build" in the RingScope folder, then reload.');
   }
@@ -262,4 +274,28 @@ function end(res: ServerResponse, code: number, text: string): void {
   res.statusCode = code;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.end(text + '\n');
+}
+
+async function serveRunFile(req: IncomingMessage, res: ServerResponse, session: Session, rest: string): Promise<void> {
+  const slash = rest.indexOf('/');
+  const n = Number(rest.slice(0, slash));
+  const file = slash > 0 && Number.isInteger(n) && n >= 0 ? await session.runFile(n, rest.slice(slash + 1)) : null;
+  if (!file) return end(res, 404, 'Not Found: no such file in this session\'s runs.');
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return end(res, 404, 'Not Found');
+  }
+  res.statusCode = 200;
+  // Never rendered by the browser, whatever a function named its export: always a download.
+  res.setHeader('Content-Type', 'application/octet-stream');
+  res.setHeader('Content-Length', size);
+  res.setHeader('Cache-Control', 'no-store');
+  const name = basename(file);
+  res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  if (req.method === 'HEAD') return void res.end();
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }

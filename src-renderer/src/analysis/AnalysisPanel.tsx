@@ -8,6 +8,7 @@ import { Oscilloscope } from '../panels/Oscilloscope';
 import './analysis.css';
 import { HistogramPanel } from './HistogramPanel';
 import { StripCharts } from './StripCharts';
+import { LogPanel } from '../run/LogPanel';
 import { useAnalysis, useAnalysisState } from '../AppContext';
 import type { AnalysisTab } from './store';
 
@@ -15,12 +16,14 @@ const TABS: readonly [AnalysisTab, string][] = [
   ['scope', 'Oscilloscope'],
   ['histogram', 'Histogram'],
   ['strip', 'Strip charts'],
+  ['log', 'Log'],
 ];
 
 export function AnalysisPanel() {
   const setup = useApp((s) => s.setup);
   const tab = useAnalysisState((s) => s.tab);
   const { store } = useAnalysis();
+  const errors = useApp((s) => s.log.filter((l) => l.level === 'error').length);
   if (!setup || !setup.runnable) return <Oscilloscope />;
   return (
     <>
@@ -28,11 +31,20 @@ export function AnalysisPanel() {
         {TABS.map(([id, label]) => (
           <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} onClick={() => store.getState().setTab(id)}>
             {label}
+            {id === 'log' && errors > 0 && (
+              <span className="tab-badge" data-testid="log-errors" title={`${errors} error line(s) in the log`}>
+                {errors}
+              </span>
+            )}
           </button>
         ))}
       </div>
       {tab === 'scope' ? (
         <Oscilloscope />
+      ) : tab === 'log' ? (
+        <section className="panel log" aria-label="Log">
+          <LogPanel />
+        </section>
       ) : (
         <section className="panel analysis" aria-label={tab === 'histogram' ? 'Histogram' : 'Strip charts'}>
           {tab === 'histogram' ? <HistogramPanel /> : <StripCharts />}

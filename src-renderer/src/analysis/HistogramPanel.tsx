@@ -2,6 +2,7 @@
 // every event: bins and range editable while running, linear or log y,
 // under/overflow, and the unbinned exponential fit (τ ± σ, n, the fitted
 // curve). Exports CSV and PNG. The plot is one uPlot, updated in place.
+import { followSize } from '../look/plot-size';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -10,7 +11,8 @@ import { MAX_HISTOGRAM_BINS } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
 import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
-import { defaultFitWindow, fitText, hintedRange, histogramCsv, histogramFor, plotData, rangeForData, scalarBuffers, unitOf } from './histogram-model';
+import { defaultFitWindow, expectedOf, fitLines, hintedRange, histogramCsv, histogramFor, plotData, rangeForData, scalarBuffers, unitOf } from './histogram-model';
+import { exportLine, runLabel } from '../run/run-label';
 import { NumberField } from './NumberField';
 import { download, exportPng, fileName } from './png';
 import { useAnalysis, useAnalysisState } from '../AppContext';
@@ -29,18 +31,18 @@ export function histogramTitle(r: HistogramRequest, unit: string): string {
   return `${r.buffer} · ${r.field}${unit ? ` (${unit})` : ''}`;
 }
 
-function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdate | null; request: HistogramRequest; logY: boolean; unit: string }) {
+function HistogramPlot({ update, request, logY, unit, expected }: { update: HistogramUpdate | null; request: HistogramRequest; logY: boolean; unit: string; expected: number | null }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef<{ update: HistogramUpdate | null; unit: string }>({ update, unit });
-  latest.current = { update, unit };
+  const latest = useRef({ update, unit, expected });
+  latest.current = { update, unit, expected };
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     let draws = 0;
     const overlay = (u: uPlot) => {
-      const { update: h, unit: un } = latest.current;
+      const { update: h, unit: un, expected: ex } = latest.current;
       const ctx = u.ctx;
       const { left, top, width } = u.bbox;
       const px = devicePixelRatio || 1;
@@ -51,17 +53,24 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
       ctx.fillStyle = text;
       if (h) {
         ctx.textAlign = 'left';
-        ctx.fillText(`◀ underflow ${formatCount(h.underflow)}`, left + 6 * px, top + 4 * px);
-        ctx.fillText(`overflow ${formatCount(h.overflow)} ▶`, left + 6 * px, top + 20 * px);
-        const lines = fitText(h.fit, un);
+        const under = `◀ underflow ${formatCount(h.underflow)}`;
+        const over = `overflow ${formatCount(h.overflow)} ▶`;
+        ctx.fillText(under, left + 6 * px, top + 4 * px);
+        ctx.fillText(over, left + 6 * px, top + 20 * px);
+        const lines = fitLines(h, un, ex);
         if (lines.length) {
+          // The fit's block goes right; where it would run into the under/overflow text (a narrow window), below it.
+          const flowWidth = Math.max(ctx.measureText(under).width, ctx.measureText(over).width);
+          ctx.font = `600 ${13 * px}px system-ui, sans-serif`;
+          const fitWidth = Math.max(...lines.map((l) => ctx.measureText(l).width));
+          const y0 = flowWidth + fitWidth + 24 * px > width ? top + 40 * px : top + 4 * px;
           ctx.textAlign = 'right';
           ctx.fillStyle = CURVE;
-          ctx.font = `600 ${13 * px}px system-ui, sans-serif`;
-          ctx.fillText(lines[0]!, left + width - 6 * px, top + 4 * px);
+          ctx.fillText(lines[0]!, left + width - 6 * px, y0);
           ctx.font = `${12 * px}px system-ui, sans-serif`;
           ctx.fillStyle = text;
-          lines.slice(1).forEach((l, i) => ctx.fillText(l, left + width - 6 * px, top + (22 + 16 * i) * px));
+          lines.slice(1).forEach((l, i) => ctx.fillText(l, left + width - 6 * px, y0 + (18 + 16 * i) * px));
+          u.root.dataset.fitTextTop = String(Math.round((y0 - top) / px));
         }
       }
       ctx.restore();
@@ -99,18 +108,10 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
     const u = new uPlot(opts, [[], [], []], el);
     plot.current = u;
     const offTheme = onThemeChange(() => u.redraw(false));
-    let ro: ResizeObserver | null = null;
-    if (typeof ResizeObserver !== 'undefined') {
-      ro = new ResizeObserver(() => {
-        const w = Math.max(200, el.clientWidth);
-        const hgt = Math.max(160, el.clientHeight);
-        if (w !== u.width || hgt !== u.height) u.setSize({ width: w, height: hgt });
-      });
-      ro.observe(el);
-    }
+    const offSize = followSize(u, el, 200, 160);
     return () => {
       offTheme();
-      ro?.disconnect();
+      offSize();
       u.destroy();
       plot.current = null;
     };
@@ -133,6 +134,8 @@ function HistogramPlot({ update, request, logY, unit }: { update: HistogramUpdat
 
 function Controls({ request, scalar, info, update }: { request: HistogramRequest; scalar: BufferInfo[]; info: BufferInfo | undefined; update: HistogramUpdate | null }) {
   const { store } = useAnalysis();
+  const label = useApp(runLabel);
+  const expected = expectedOf(info, request.field);
   const logY = useAnalysisState((s) => s.logY);
   const apply = (r: HistogramRequest) => void store.getState().setRequest(r);
   const [lo, hi] = request.range;
@@ -151,13 +154,14 @@ function Controls({ request, scalar, info, update }: { request: HistogramRequest
 
   const csv = () => {
     if (!update) return;
-    download(new Blob([histogramCsv(update)], { type: 'text/csv' }), `${fileName(request.buffer, request.field, 'histogram')}.csv`);
+    const header = [exportLine(label), `${histogramTitle(request, unit)}: ${update.events} events`, ...fitLines(update, unit, expected)];
+    download(new Blob([histogramCsv(update, header)], { type: 'text/csv' }), `${fileName(label.name, request.buffer, request.field, 'histogram')}.csv`);
   };
   const png = (e: React.MouseEvent) => {
     const canvas = (e.currentTarget.closest('.histogram-panel') as HTMLElement | null)?.querySelector<HTMLCanvasElement>('[data-testid=histogram-plot] canvas');
     if (!canvas || !update) return;
     const stats = `${formatCount(update.events)} events: ${formatCount(update.entries)} in range, underflow ${formatCount(update.underflow)}, overflow ${formatCount(update.overflow)}${update.invalid ? `, NaN ${formatCount(update.invalid)}` : ''}`;
-    void exportPng(fileName(request.buffer, request.field, 'histogram'), histogramTitle(request, unit), [{ canvas }], [stats, ...(update.note ? [update.note] : [])]);
+    void exportPng(fileName(label.name, request.buffer, request.field, 'histogram'), histogramTitle(request, unit), [{ canvas }], [exportLine(label), stats, ...fitLines(update, unit, expected), ...(update.note ? [update.note] : [])]);
   };
 
   return (
@@ -228,7 +232,8 @@ export function HistogramPanel() {
   // Only an update for the request shown counts (a changed request is answered within a moment).
   const h = update && update.buffer === request.buffer && update.field === request.field ? update : null;
   const fit = h?.fit ?? null;
-  const lines = fitText(fit, unit);
+  const expected = expectedOf(info, request.field);
+  const lines = h ? fitLines(h, unit, expected) : [];
   return (
     <div
       className="histogram-panel"
@@ -246,10 +251,10 @@ export function HistogramPanel() {
           {error}
         </p>
       )}
-      <HistogramPlot update={h} request={request} logY={logY} unit={unit} />
+      <HistogramPlot update={h} request={request} logY={logY} unit={unit} expected={expected} />
       <div className="histogram-stats">
         <span data-testid="histogram-events" data-value={h?.events ?? 0}>
-          <strong>{formatCount(h?.events ?? 0)}</strong> events
+          <strong>{formatCount(h?.events ?? 0)}</strong> events{info?.description ? <span className="muted"> · {info.description}</span> : null}
         </span>
         <span>{formatCount(h?.entries ?? 0)} in range</span>
         <span>underflow {formatCount(h?.underflow ?? 0)}</span>
@@ -269,6 +274,13 @@ export function HistogramPanel() {
             {lines[0]} <span className="muted">(n = {formatCount(fit.n)})</span>
           </span>
         )}
+        {lines
+          .filter((l) => l.startsWith('χ²') || l.startsWith('expected'))
+          .map((l) => (
+            <span key={l.slice(0, 3)} className="histogram-fit-extra" data-testid={l.startsWith('χ²') ? 'histogram-chi2' : 'histogram-expected'}>
+              {l}
+            </span>
+          ))}
       </div>
       {h?.note && <p className="hint">{h.note}</p>}
     </div>

@@ -11,6 +11,7 @@ import 'uplot/dist/uPlot.min.css';
 import { decimate, STRIP_WINDOWS } from '../../../src-shared/analysis/strip';
 import type { BufferInfo } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
+import { followSize } from '../look/plot-size';
 import { onThemeChange, themeColour } from '../look/theme';
 import { formatCount } from '../format';
 import { scalarBuffers, unitOf } from './histogram-model';
@@ -21,9 +22,23 @@ import type { StripFeed } from './store';
 
 const PALETTE = ['#1f6fd1', '#d62728', '#1a9641', '#e08a00', '#7b3294', '#008b8b', '#8c564b', '#e377c2'];
 
-/** A value in large digits: `precision` decimals when the server gives one, else about five significant digits; '–' for none. */
-export function formatValue(v: number | null | undefined, precision?: number): string {
+/** True for a field that holds a clock time in unix seconds (the sensors' `time`). */
+export function isClockField(field: string, unit: string): boolean {
+  return /^(time|timestamp|unix_time)$/i.test(field) && (unit === '' || unit === 's');
+}
+
+/** What a field shows without any value: a sensor the computer lacks says so. */
+export function noValueText(field: string): string {
+  return /battery/i.test(field) ? 'no battery' : 'no value';
+}
+
+/**
+ * A value in large digits: `precision` decimals when a server gives one (EPICS), else about five
+ * significant digits; '–' for none; unix seconds of a clock field as the time of day.
+ */
+export function formatValue(v: number | null | undefined, clock = false, precision?: number): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (clock && v > 1e8) return new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false });
   if (precision !== undefined && precision >= 0 && Math.abs(v) < 1e15) return v.toFixed(Math.min(precision, 12));
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(3);
@@ -60,6 +75,7 @@ function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; f
   precision.current = meta?.precision;
   const display = useRef(meta?.limits.display);
   display.current = meta?.limits.display;
+  const clock = isClockField(field, unit);
   const { strip } = useAnalysis();
   const windowMs = useAnalysisState((s) => s.stripWindow);
   const host = useRef<HTMLDivElement>(null);
@@ -77,7 +93,7 @@ function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; f
     const u = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
-        height: 110,
+        height: Math.max(80, el.clientHeight),
         legend: { show: false },
         cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
         scales: {
@@ -138,7 +154,11 @@ function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; f
       shownWindow = windowRef.current;
       const k = strip.history ? strip.history.fields.indexOf(field) : -1;
       const s = stripSpan(strip, shownWindow);
-      if (value.current) value.current.textContent = formatValue(k >= 0 ? strip.latest?.values[k] : null, precision.current);
+      const latest = k >= 0 ? strip.latest?.values[k] : null;
+      // Events came but this field never had a value (no battery): say so instead of an empty axis.
+      const none = strip.events > 0 && (latest === null || latest === undefined) && !strip.history?.bucketsFor(null).some((b) => b.min[k] !== null);
+      if (value.current) value.current.textContent = none ? noValueText(field) : formatValue(latest, clock, precision.current);
+      el.dataset.empty = none ? 'true' : 'false';
       if (!s || k < 0) {
         u.setData([[], [], []]);
         return;
@@ -151,21 +171,12 @@ function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; f
       el.dataset.draws = String(draws);
     };
     raf = requestAnimationFrame(loop);
-    let ro: ResizeObserver | null = null;
-    if (typeof ResizeObserver !== 'undefined') {
-      ro = new ResizeObserver(() => {
-        const w = Math.max(200, el.clientWidth);
-        if (w !== u.width) {
-          u.setSize({ width: w, height: 110 });
-          drawn = -1;
-        }
-      });
-      ro.observe(el);
-    }
+    // The charts share the panel's height; a new size redraws (the decimation follows the width).
+    const offSize = followSize(u, el, 200, 80, () => (drawn = -1));
     return () => {
       cancelAnimationFrame(raf);
       offTheme();
-      ro?.disconnect();
+      offSize();
       u.destroy();
     };
   }, [strip, field, colour]);
@@ -189,7 +200,42 @@ function Chart({ info, field, index, colour, unit, meta }: { info: BufferInfo; f
         data-index={index}
         data-limits={lines.map((l) => `${l.kind}:${l.value}`).join(' ')}
         title={meta ? `${meta.pv}${lines.length ? ` — limits ${lines.map((l) => `${l.kind} ${l.value}`).join(', ')}` : ''}` : undefined}
-      />
+      >
+        <span className="strip-none">{noValueText(field)}: this computer gives none</span>
+      </div>
+    </div>
+  );
+}
+
+/** Every field's newest value as text (the charted ones and the rest, such as the time). */
+function LatestValues({ info }: { info: BufferInfo }) {
+  const { strip } = useAnalysis();
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const show = () => {
+      const fields = strip.history?.fields ?? [];
+      for (const el of box.current?.querySelectorAll<HTMLElement>('[data-testid=latest-value]') ?? []) {
+        const f = el.dataset.field!;
+        const k = fields.indexOf(f);
+        const v = k >= 0 ? strip.latest?.values[k] : null;
+        const none = strip.events > 0 && (v === null || v === undefined);
+        el.textContent = none ? noValueText(f) : formatValue(v, isClockField(f, unitOf(info, f)));
+      }
+    };
+    show();
+    return strip.subscribe(show);
+  }, [strip, info]);
+  return (
+    <div className="strip-latest" ref={box} aria-label="Latest values">
+      {info.fields.map((f) => {
+        const unit = unitOf(info, f.name);
+        return (
+          <span key={f.name} className="strip-latest-item">
+            {f.name} <strong data-testid="latest-value" data-field={f.name}>–</strong>
+            {unit && !isClockField(f.name, unit) ? <span className="strip-unit"> {unit}</span> : null}
+          </span>
+        );
+      })}
     </div>
   );
 }
@@ -280,6 +326,7 @@ export function StripCharts() {
           {error}
         </p>
       )}
+      <LatestValues info={info} />
       <div className="strip-rows">
         {fields.map((f) => {
           const k = info.fields.findIndex((x) => x.name === f);

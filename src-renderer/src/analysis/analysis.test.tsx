@@ -9,7 +9,7 @@ import { expectedCounts } from '../../../src-shared/fit';
 import { hello } from '../../../test/support/renderer/fixtures';
 import { mount, type, type Mounted } from '../../../test/support/renderer/render';
 import { AnalysisPanel } from './AnalysisPanel';
-import { defaultHistogram, fitCurve, fitText, formatTau, histogramCsv, plotData } from './histogram-model';
+import { defaultHistogram, fitChi2, fitCurve, fitText, formatTau, histogramCsv, plotData } from './histogram-model';
 import { formatValue } from './StripCharts';
 
 let m: Mounted | null = null;
@@ -66,8 +66,9 @@ describe('histogram model', () => {
     expect(defaultHistogram([wave])).toBeNull();
   });
 
-  it('states τ ± σ in µs for ns data, n and the window; says why a fit failed', () => {
-    expect(fitText(update().fit, 'ns')).toEqual(['τ = 2.197 ± 0.087 µs', 'n = 640 in [400, 14000] ns']);
+  it('states τ ± σ in the axis unit, χ²/ndf and the expected value, n and the window; says why a fit failed', () => {
+    expect(fitText(update().fit, 'ns')).toEqual(['τ = 2197 ± 87 ns', 'n = 640 in [400, 14000] ns']);
+    expect(fitText(update().fit, 'ns', { chi2: { chi2: 50.04, ndf: 47 }, expected: 2197 })).toEqual(['τ = 2197 ± 87 ns', 'χ²/ndf = 50.0/47', 'expected 2197 ns: 0.0 σ off', 'n = 640 in [400, 14000] ns']);
     expect(formatTau(2.5, 0.013, 's')).toBe('2.500 ± 0.013 s');
     expect(fitText({ tau: null, sigma: null, n: 3, t_min: 400, t_max: 14000, converged: false, partial: true, kept: 10, message: 'no finite lifetime' }, 'ns')).toEqual([
       'τ: no fit',
@@ -75,6 +76,18 @@ describe('histogram model', () => {
       'fit on the newest 10 values',
       'no finite lifetime',
     ]);
+  });
+
+  it('computes χ²/ndf of the curve against the counts in the fit window', () => {
+    const u = update();
+    const curve = fitCurve(u);
+    // Counts equal to the curve give χ² = 0; ndf = bins in the window − 1 (τ).
+    const exact = fitChi2({ ...u, counts: curve.map((c) => c ?? 0) })!;
+    expect(exact.chi2).toBeCloseTo(0, 9);
+    expect(exact.ndf).toBe(curve.filter((c) => c !== null && c > 0).length - 1);
+    const off = fitChi2({ ...u, counts: curve.map((c) => (c ?? 0) + 10) })!;
+    expect(off.chi2).toBeCloseTo(curve.reduce((s: number, c) => s + (c !== null && c > 0 ? 100 / c : 0), 0), 6);
+    expect(fitChi2({ ...u, fit: null })).toBeNull();
   });
 
   it('draws the fitted curve from the shared model, only inside the fit window', () => {
@@ -111,13 +124,15 @@ describe('analysis panel', () => {
     await frames();
     const req = m.bridge.of('histogram').at(-1)!;
     expect(req).toMatchObject({ id: 'main', spec: { buffer: 'RB_3', field: 'decay_time', bins: 60, range: [0, 15000], fit: { t_min: 400, t_max: 14000 } } });
-    expect(m.bridge.of('strip').at(-1)).toMatchObject({ buffer: 'RB_3', fields: ['decay_time', '1st_chA_h'] });
+    // Every field is asked for (the panel shows each one's latest value); the charted ones are chosen here.
+    expect(m.bridge.of('strip').at(-1)).toMatchObject({ buffer: 'RB_3' });
+    expect(m.bridge.of('strip').at(-1)).not.toHaveProperty('fields');
     await m.emit({ type: 'histogram', histogram: update({ final: true }) });
     const panel = m.container.querySelector<HTMLElement>('[data-testid=histogram]')!;
     expect(panel.dataset.events).toBe(String(update().events));
     expect(panel.dataset.final).toBe('true');
     const fit = m.container.querySelector<HTMLElement>('[data-testid=histogram-fit]')!;
-    expect(fit.textContent).toBe('τ = 2.197 ± 0.087 µs (n = 640)');
+    expect(fit.textContent).toBe('τ = 2197 ± 87 ns (n = 640)');
     expect(fit.dataset.tau).toBe('2197.4');
     expect(m.container.textContent).toContain('underflow 2');
     expect(m.container.textContent).toContain('overflow 3');

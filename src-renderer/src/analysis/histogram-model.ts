@@ -120,30 +120,53 @@ function sig(x: number, digits = 4): string {
   return x.toFixed(Math.min(decimals, 6));
 }
 
-/** τ ± σ in readable units: ns shown as µs (the muon's 2.197 µs), other units as they are. */
+/** τ ± σ in the unit of the histogram's axis (one unit on the plot and in its text). */
 export function formatTau(tau: number, sigma: number | null, unit: string): string {
-  let scale = 1;
-  let shown = unit;
-  if (unit === 'ns' && Math.abs(tau) >= 1000) {
-    scale = 1000;
-    shown = 'µs';
-  }
-  const t = tau / scale;
+  const shown = unit;
+  const t = tau;
   if (sigma === null || !Number.isFinite(sigma)) return `${sig(t)}${shown ? ` ${shown}` : ''}`;
-  const s = sigma / scale;
+  const s = sigma;
   // As many decimals as σ's two significant digits need.
   const decimals = s > 0 ? Math.max(0, Math.min(6, 1 - Math.floor(Math.log10(s)))) : 3;
   return `${t.toFixed(decimals)} ± ${s.toFixed(decimals)}${shown ? ` ${shown}` : ''}`;
 }
 
-/** The fit as the plot states it: "τ = 2.19 ± 0.09 µs", then "n = 640 in [400, 14000] ns", or why it failed. */
-export function fitText(fit: HistogramFitResult | null, unit: string): string[] {
+/** Pearson's χ² of the fitted curve against the counts in the fit window, and its degrees of freedom (null without a fit). */
+export function fitChi2(u: HistogramUpdate): { chi2: number; ndf: number } | null {
+  const f = u.fit;
+  if (!f || f.tau === null || !(f.tau > 0)) return null;
+  const curve = fitCurve(u);
+  let chi2 = 0;
+  let bins = 0;
+  curve.forEach((e, i) => {
+    if (e === null || !(e > 0)) return;
+    chi2 += (u.counts[i]! - e) ** 2 / e;
+    bins += 1;
+  });
+  const ndf = bins - (f.background_fraction !== undefined && f.background_fraction !== null ? 2 : 1);
+  return ndf > 0 ? { chi2, ndf } : null;
+}
+
+/** What the fit text adds: χ²/ndf, and the value the setup expects (display hint histogram.expected). */
+export interface FitExtras {
+  chi2?: { chi2: number; ndf: number } | null;
+  expected?: number | null;
+}
+
+/** The fit as the plot states it: "τ = 2197 ± 87 ns", "χ²/ndf = 50.2/47", "expected 2197 ns: 0.0 σ off", "n = 640 in [400, 14000] ns". */
+export function fitText(fit: HistogramFitResult | null, unit: string, extras: FitExtras = {}): string[] {
   if (!fit) return [];
   const edge = (x: number) => (Number.isInteger(x) ? String(x) : sig(x, 6));
   const window = `[${edge(fit.t_min)}, ${edge(fit.t_max)}]${unit ? ` ${unit}` : ''}`;
   const lines: string[] = [];
   if (fit.tau !== null && fit.tau > 0 && fit.n > 0) lines.push(`τ = ${formatTau(fit.tau, fit.sigma, unit)}${fit.converged ? '' : ' (not converged)'}`);
   else lines.push('τ: no fit');
+  if (extras.chi2) lines.push(`χ²/ndf = ${extras.chi2.chi2.toFixed(1)}/${extras.chi2.ndf}`);
+  const exp = extras.expected;
+  if (exp !== null && exp !== undefined && Number.isFinite(exp)) {
+    const off = fit.tau !== null && fit.sigma !== null && fit.sigma > 0 ? `: ${(Math.abs(fit.tau - exp) / fit.sigma).toFixed(1)} σ off` : '';
+    lines.push(`expected ${sig(exp)}${unit ? ` ${unit}` : ''}${off}`);
+  }
   lines.push(`n = ${fit.n.toLocaleString('en-US')} in ${window}`);
   if (fit.background_fraction !== undefined && fit.background_fraction !== null) {
     const bs = fit.background_sigma;
@@ -155,7 +178,7 @@ export function fitText(fit: HistogramFitResult | null, unit: string): string[] 
 }
 
 /** The histogram as CSV: bin, low, high, count — underflow first, overflow and NaN last; the counts sum to the events. */
-export function histogramCsv(u: HistogramUpdate): string {
+export function histogramCsv(u: HistogramUpdate, header: string[] = []): string {
   const n = u.counts.length;
   const [lo, hi] = u.range;
   const w = (hi - lo) / n;
@@ -164,5 +187,18 @@ export function histogramCsv(u: HistogramUpdate): string {
   u.counts.forEach((c, i) => rows.push(`${i + 1},${edge(i)},${edge(i + 1)},${c}`));
   rows.push(`overflow,${hi},,${u.overflow}`);
   rows.push(`nan,,,${u.invalid}`);
-  return rows.join('\n') + '\n';
+  // Header lines (run, date, fit) as comments: pandas reads them with comment='#'.
+  return [...header.map((h) => `# ${h}`), ...rows].join('\n') + '\n';
+}
+
+/** The hinted value a fit of this buffer's field should find (display: histogram: expected). */
+export function expectedOf(info: BufferInfo | undefined, field: string): number | null {
+  const h = info?.display?.histogram as { field?: unknown; expected?: unknown } | undefined;
+  if (!h || typeof h.expected !== 'number') return null;
+  return h.field === undefined || h.field === field ? h.expected : null;
+}
+
+/** The fit text of an update with its χ²/ndf and the expected value. */
+export function fitLines(u: HistogramUpdate, unit: string, expected: number | null): string[] {
+  return fitText(u.fit, unit, { chi2: fitChi2(u), expected });
 }

@@ -17,7 +17,7 @@ export const AUTO_RANGE_EVENTS = 100;
 const DEFAULT_STRIP_FIELDS = 4;
 
 /** The main view: oscilloscope, histogram or strip charts. */
-export type AnalysisTab = 'scope' | 'histogram' | 'strip';
+export type AnalysisTab = 'scope' | 'histogram' | 'strip' | 'log';
 
 export interface AnalysisState {
   tab: AnalysisTab;
@@ -114,11 +114,12 @@ export function createAnalysis(bridge: Bridge): Analysis {
   let requestSeq = 0;
 
   const sendStrip = () => {
-    const { stripBuffer, stripFields } = store.getState();
+    const { stripBuffer } = store.getState();
     strip.reset(stripBuffer);
     if (!stripBuffer) return;
+    // Every field (not only those charted): the panel shows each one's latest value as text.
     bridge
-      .request({ type: 'strip', buffer: stripBuffer, fields: stripFields })
+      .request({ type: 'strip', buffer: stripBuffer })
       .then(() => store.setState({ stripError: null }))
       .catch((e: Error) => store.setState({ stripError: e.message }));
   };

@@ -7,7 +7,7 @@ import { DTYPES } from '../../../src-shared/setup/dtype';
 import { formatKeyPath } from '../../../src-shared/setup/source';
 import type { Problem } from '../../../src-shared/setup/types';
 import { useApp } from '../AppContext';
-import { FieldProblems, Row, ValueInput } from './fields';
+import { breakable, FieldProblems, Row, ValueInput } from './fields';
 import { PortInput } from './PortInput';
 import { addBufferField, inputKind, paramValueProblem, readInput, type BufferForm, type EditorModel, type FunctionForm, type ParamForm } from './model';
 
@@ -238,7 +238,7 @@ function ParamRow({ fn, param: p, at, active }: { fn: FunctionForm; param: Param
       testId={`param:${fn.name}.${p.name}`}
       label={
         <span title={p.spec?.help}>
-          {p.name}
+          {breakable(p.name)}
           {p.spec?.unit ? <span className="unit"> ({p.spec.unit})</span> : null}
           {live && (
             <span className="live-badge" title="Changes take effect while running">

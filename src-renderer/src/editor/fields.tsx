@@ -86,6 +86,21 @@ export function ValueInput({ label, value, kind, problems, onEdit, onCommit, dis
 }
 
 /** A labelled row of the form. */
+/** A name that may break after its underscores (analogue_offset → analogue_ / offset), never inside a word. */
+export function breakable(name: string): ReactNode {
+  const parts = name.split('_');
+  return parts.map((p, i) => (
+    <span key={i}>
+      {p}
+      {i < parts.length - 1 ? (
+        <>
+          _<wbr />
+        </>
+      ) : null}
+    </span>
+  ));
+}
+
 export function Row({ label, hint, children, testId }: { label: ReactNode; hint?: ReactNode; children: ReactNode; testId?: string }) {
   return (
     <div className="form-row" data-testid={testId}>

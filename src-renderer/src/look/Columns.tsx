@@ -8,6 +8,7 @@ import { Resizer } from './Resizer';
 /** The drag handle between the side column and the plots. */
 export function SideHandle() {
   const l = useFittedLayout();
+  if (l.sideCollapsed) return <div />;
   return <Resizer label="Width of the run column" width={l.side} min={WIDTH_LIMITS.side[0]} max={WIDTH_LIMITS.side[1]} direction={1} onResize={(side) => setLayout({ side })} onReset={() => setLayout({ side: DEFAULT_LAYOUT.side })} />;
 }
 

@@ -13,9 +13,16 @@ export interface Layout {
   editor: number;
   /** null: automatic (open in windows at least AUTO_EDITOR px wide). */
   editorOpen: boolean | null;
+  /** True: the run column is folded to a narrow strip (the plots take the room). */
+  sideCollapsed?: boolean;
 }
 
-export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: null };
+export const DEFAULT_LAYOUT: Layout = { side: 400, editor: 380, editorOpen: null, sideCollapsed: false };
+/** Width of the folded run column. */
+export const COLLAPSED_SIDE = 44;
+/** Below this window width the run column takes at most NARROW_SHARE of it (1024 px: 307 px, not 400). */
+export const NARROW = 1200;
+export const NARROW_SHARE = 0.3;
 /** Windows at least this wide show the editor until the user chooses. */
 export const AUTO_EDITOR = 1500;
 export const WIDTH_LIMITS = { side: [260, 560], editor: [300, 900] } as const;
@@ -34,6 +41,7 @@ function read(): Layout {
       side: typeof v.side === 'number' ? v.side : DEFAULT_LAYOUT.side,
       editor: typeof v.editor === 'number' ? v.editor : DEFAULT_LAYOUT.editor,
       editorOpen: typeof v.editorOpen === 'boolean' ? v.editorOpen : null,
+      sideCollapsed: v.sideCollapsed === true,
     };
   } catch {
     return DEFAULT_LAYOUT;
@@ -56,7 +64,8 @@ export function setLayout(patch: Partial<Layout>): void {
 /** Widths that fit a window `total` px wide: the side columns give way so the plots keep MIN_MAIN. */
 export function fitLayout(l: Layout, total: number): Layout & { editorOpen: boolean } {
   const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(Math.max(v, lo), hi);
-  const side = clamp(l.side, WIDTH_LIMITS.side);
+  const wanted = total < NARROW ? Math.min(l.side, Math.round(total * NARROW_SHARE)) : l.side;
+  const side = l.sideCollapsed ? COLLAPSED_SIDE : clamp(wanted, WIDTH_LIMITS.side);
   let editor = clamp(l.editor, WIDTH_LIMITS.editor);
   const open = l.editorOpen ?? total >= AUTO_EDITOR;
   const room = total - MIN_MAIN - side - 2 * HANDLE - 24;

@@ -9,12 +9,15 @@ import { hello } from '../../../test/support/renderer/fixtures';
 import { mount, type Mounted } from '../../../test/support/renderer/render';
 import { Oscilloscope } from './Oscilloscope';
 import { ScopeData, scopeLayout, timeAxis } from './scope-layout';
+import { cursorText, fmtValue, FramePacer, placeCursor } from './scope-measure';
 import { buffers } from '../../../test/support/renderer/fixtures';
 
 let m: Mounted | null = null;
 afterEach(() => {
   m?.unmount();
   m = null;
+  // The chosen buffer is remembered per setup; each test starts without.
+  localStorage.clear();
 });
 
 function snap(seq: number, buffer = 'RB_2'): Snapshot {
@@ -46,31 +49,64 @@ describe('Oscilloscope', () => {
     expect(m.container.querySelector('.uplot')).not.toBeNull();
   });
 
-  it('draws snapshots from its frame loop and acknowledges them; Hold freezes the picture', async () => {
+  it('draws snapshots from its frame loop and acknowledges them; Stop keeps the picture, Single takes the next event and stops', async () => {
     m = await mount(<Oscilloscope />, [hello()]);
     const plot = m.container.querySelector<HTMLElement>('[data-testid=scope-plot]')!;
     expect(plot.dataset.buffer).toBe('RB_2');
+    expect(m.container.querySelector('[data-testid=scope-empty]')!.textContent).toBe('Press Start to see the waveforms.');
     await m.emit({ type: 'snapshot', snapshot: snap(1) });
     await act(frames);
     expect(plot.dataset.counter).toBe('1');
     expect(m.bridge.of('snapshot_ack')).toEqual([{ type: 'snapshot_ack', count: 1 }]);
+    expect(m.container.querySelector('[data-testid=scope-empty]')).toBeNull();
+    expect(m.container.querySelector('[data-testid=scope-event]')!.textContent).toMatch(/^event 1 · \d\d:\d\d:\d\d\.\d{3}$/);
 
-    await m.click('Hold');
-    expect(m.button('Held').getAttribute('aria-pressed')).toBe('true');
+    await m.click('Scope stop');
+    expect(m.container.querySelector('[aria-label=Acquisition]')!.getAttribute('data-mode')).toBe('stop');
     await m.emit({ type: 'snapshot', snapshot: snap(2) }, { type: 'snapshot', snapshot: snap(3) });
     await act(frames);
-    expect(plot.dataset.counter).toBe('1'); // held
+    expect(plot.dataset.counter).toBe('1'); // kept
     expect(m.bridge.of('snapshot_ack').at(-1)).toEqual({ type: 'snapshot_ack', count: 2 }); // still consumed
-    await m.click('Held');
+    await m.click('Scope single');
     await m.emit({ type: 'snapshot', snapshot: snap(4) });
     await act(frames);
     expect(plot.dataset.counter).toBe('4');
+    expect(m.container.querySelector('[aria-label=Acquisition]')!.getAttribute('data-mode')).toBe('stop');
+    await m.emit({ type: 'snapshot', snapshot: snap(5) });
+    await act(frames);
+    expect(plot.dataset.counter).toBe('4');
+    await m.click('Scope run');
+    await m.emit({ type: 'snapshot', snapshot: snap(6) });
+    await act(frames);
+    expect(plot.dataset.counter).toBe('6');
+  });
+
+  it('shows only events that reach the trigger level, and says it waits for one', async () => {
+    m = await mount(<Oscilloscope />, [hello()]);
+    const plot = m.container.querySelector<HTMLElement>('[data-testid=scope-plot]')!;
+    const flat = snap(7);
+    for (const f of flat.fields) (f.data as Float32Array).fill(-480);
+    await m.emit({ type: 'snapshot', snapshot: flat });
+    await act(frames);
+    expect(plot.dataset.counter).toBeUndefined();
+    expect(plot.dataset.waiting).toBe('1');
+    expect(m.container.querySelector('[data-testid=scope-event]')!.textContent).toBe('waiting for the trigger: 1 event(s) did not reach -440.0 mV');
+    await m.emit({ type: 'snapshot', snapshot: snap(8) });
+    await act(frames);
+    expect(plot.dataset.counter).toBe('8');
+  });
+
+  it('refuses to export an empty plot as PNG, saying why', async () => {
+    m = await mount(<Oscilloscope />, [hello()]);
+    await m.click('PNG');
+    expect(m.container.querySelector('[data-testid=scope-png-refused]')!.textContent).toContain('Nothing to export yet');
   });
 
   it('switches buffers by subscribing, and explains a buffer of single values', async () => {
     m = await mount(<Oscilloscope />, [hello()]);
     const select = m.container.querySelector('select')!;
     expect([...select.options].map((o) => o.textContent)).toEqual(['RB_1 (4 × 100)', 'RB_2 (4 × 100)', 'RB_3']);
+    // A chosen buffer is remembered for this setup.
     await act(async () => {
       select.value = 'RB_3';
       select.dispatchEvent(new Event('change', { bubbles: true }));
@@ -78,6 +114,9 @@ describe('Oscilloscope', () => {
     expect(m.bridge.of('subscribe').at(-1)).toMatchObject({ buffer: 'RB_3' });
     expect(m.container.textContent).toContain('RB_3 holds single values per event');
     expect(m.container.querySelector('.uplot')).toBeNull();
+    m.unmount();
+    m = await mount(<Oscilloscope />, [hello()]);
+    expect(m.container.querySelector('select')!.value).toBe('RB_3');
   });
 
   it('offers fixed y bounds', async () => {
@@ -127,5 +166,32 @@ describe('scope layout', () => {
     expect(yb).toBeInstanceOf(Float64Array);
     expect(yb[99]).toBe(99);
     expect(yc).toHaveLength(0);
+  });
+});
+
+describe('scope measuring', () => {
+  const l = scopeLayout(buffers[1]);
+  it('places cursor A, then B, then moves the nearer; reads Δt and ΔV in units', () => {
+    let c = placeCursor({ a: null, b: null }, { x: 0.1, y: -440 });
+    expect(cursorText(c, l)).toBe('A: 0.100 µs, -440.0 mV');
+    c = placeCursor(c, { x: 2.3, y: -300 });
+    expect(cursorText(c, l)).toBe('A: 0.100 µs, -440.0 mV   B: 2.300 µs, -300.0 mV   Δt = 2.200 µs   1/Δt = 0.455 MHz   ΔV = 140.0 mV');
+    c = placeCursor(c, { x: 2, y: -350 });
+    expect(c.a!.x).toBe(0.1);
+    expect(c.b!.x).toBe(2);
+  });
+
+  it('never writes a negative zero', () => {
+    expect(fmtValue(-0)).toBe('0');
+    expect(fmtValue(-1e-15)).toBe('0');
+    expect(fmtValue(-0.0001)).toBe('-1.000e-4');
+  });
+
+  it('skips frames when drawing takes long, and draws again once the time has passed', () => {
+    const p = new FramePacer(0.5);
+    expect(p.mayDraw(0)).toBe(true);
+    p.drew(40, 40);
+    expect(p.mayDraw(60)).toBe(false);
+    expect(p.mayDraw(120)).toBe(true);
   });
 });

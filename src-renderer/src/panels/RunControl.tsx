@@ -17,9 +17,12 @@ const STATE_WORDS: Record<string, string> = {
   failed: 'Failed',
 };
 
-function limitHint(v: number | undefined): string {
+/** The placeholder of a run-limit field: the limit that applies when it stays empty, and where it is written. */
+export function limitHint(v: number | undefined, from?: string, source?: { events: number; from: string }): string {
   if (v === undefined) return 'as in setup';
-  return v > 0 ? `setup: ${v}` : 'setup: no limit';
+  if (v > 0) return `setup: ${formatCount(v)}${from ? ` (${from})` : ''}`;
+  if (source) return `source stops at ${formatCount(source.events)} (${source.from})`;
+  return 'setup: no limit';
 }
 
 export function RunControl() {
@@ -32,6 +35,10 @@ export function RunControl() {
   const lastRun = useApp((s) => s.lastRun);
   const setupEvents = useApp((s) => s.setup?.runevents);
   const setupRuntime = useApp((s) => s.setup?.runtime);
+  const limitsFrom = useApp((s) => s.setup?.limitsFrom);
+  const sourceEvents = useApp((s) => s.setup?.sourceEvents);
+  // What a source event is in this setup, in words ("raw waveforms (every trigger)").
+  const eventWords = useApp((s) => s.setup?.buffers[0]?.description);
   const start = useApp((s) => s.start);
   const pause = useApp((s) => s.pause);
   const resume = useApp((s) => s.resume);
@@ -63,9 +70,10 @@ export function RunControl() {
             <dd data-testid="elapsed">{formatElapsed(status?.elapsed ?? 0)}</dd>
           </div>
           <div>
-            <dt>Events</dt>
+            <dt title={eventWords ? `Events written by the sources: ${eventWords}` : 'Events written by the sources'}>Events</dt>
             <dd data-testid="source-events" data-value={status?.source_events ?? 0}>
               {formatCount(status?.source_events ?? 0)}
+              {eventWords ? <span className="muted event-words">{eventWords}</span> : null}
             </dd>
           </div>
         </dl>
@@ -77,7 +85,8 @@ export function RunControl() {
           <input
             type="text"
             inputMode="numeric"
-            placeholder={limitHint(setupEvents)}
+            placeholder={limitHint(setupEvents, limitsFrom?.runevents, sourceEvents)}
+            title={limitHint(setupEvents, limitsFrom?.runevents, sourceEvents)}
             value={options.runevents}
             disabled={active}
             aria-invalid={eventsError instanceof Error}
@@ -89,7 +98,8 @@ export function RunControl() {
           <input
             type="text"
             inputMode="decimal"
-            placeholder={limitHint(setupRuntime)}
+            placeholder={limitHint(setupRuntime, limitsFrom?.runtime)}
+            title={limitHint(setupRuntime, limitsFrom?.runtime)}
             value={options.runtime}
             disabled={active}
             aria-invalid={runtimeError instanceof Error}

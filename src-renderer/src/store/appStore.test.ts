@@ -1,3 +1,5 @@
+// @vitest-environment jsdom
+import { LOG_HISTORY } from '../../../src-shared/bridge/protocol';
 import { describe, expect, it } from 'vitest';
 import { MemoryBridge } from '../../../test/support/renderer/memory-bridge';
 import { badSetup, buffers, hello, setup, status, summary } from '../../../test/support/renderer/fixtures';
@@ -81,11 +83,35 @@ describe('app store', () => {
       function: { function: 'Fkt_2', fkt_name: 'lifetime', instance: 0, counter: 3, message: 'bad peak.', policy: 'stop' },
     });
     expect(get().notices[0].text).toBe('Fkt_2 (lifetime, thread 1) failed at event 3: bad peak. The run was stopped.');
-    for (let i = 0; i < 250; i++) bridge.emit({ type: 'log', line: { time: i, level: 'info', source: 'e', message: String(i) } });
-    expect(get().log).toHaveLength(200);
-    expect(get().log.at(-1)!.message).toBe('249');
+    for (let i = 0; i < LOG_HISTORY + 50; i++) bridge.emit({ type: 'log', line: { time: i, level: 'info', source: 'e', message: String(i) } });
+    expect(get().log).toHaveLength(LOG_HISTORY);
+    expect(get().log.at(-1)!.message).toBe(String(LOG_HISTORY + 49));
     get().dismissNotice(get().notices[0].id);
     expect(get().notices).toHaveLength(0);
+  });
+
+  it('tells a page what another window did, and not what it did itself', () => {
+    const { bridge, get } = make();
+    bridge.emit(hello());
+    bridge.emit({ type: 'control', command: 'pause', self: true });
+    expect(get().notices).toHaveLength(0);
+    bridge.emit({ type: 'control', command: 'pause', self: false });
+    bridge.emit({ type: 'control', command: 'stop', self: false });
+    expect(get().notices.map((n) => n.text)).toEqual(['Paused from another window.', 'Stopped from another window.']);
+  });
+
+  it('takes the log history and run files from hello, and run files as they change', () => {
+    const { bridge, get } = make();
+    const line = { time: 5, level: 'error' as const, source: 'Fkt_2#0', message: 'event 3: boom\nError: boom\n    at f (m.js:1:2)' };
+    const files = { run_directory: '/r/muon_1', files: [{ path: 'run.log', size: 10, url: 'run-files/0/run.log' }], total: 10, growth: null, active: false };
+    bridge.emit(hello({ log: [line], runFiles: files }));
+    expect(get().log).toEqual([line]);
+    expect(get().runFiles).toEqual(files);
+    bridge.emit({ type: 'run_files', files: { ...files, total: 20 } });
+    expect(get().runFiles!.total).toBe(20);
+    // A new setup has no run files yet.
+    bridge.emit({ type: 'setup', setup });
+    expect(get().runFiles).toBeNull();
   });
 
   it('shows a bad setup and clears the scope buffer', () => {
@@ -129,11 +155,26 @@ describe('helpers', () => {
     expect(parseRunOption('abc', 'Run time')).toBeInstanceOf(Error);
   });
 
-  it('picks the observed waveform buffer, else the last waveform buffer', () => {
+  it('picks the buffer the display hints name, else the observed waveform buffer, else the first (raw) waveform buffer', () => {
     expect(defaultScopeBuffer(buffers)).toBe('RB_2');
     expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: b.name === 'RB_1' })))).toBe('RB_1');
-    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_2');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false })))).toBe('RB_1');
+    expect(defaultScopeBuffer(buffers.map((b) => ({ ...b, observed: false, display: b.name === 'RB_2' ? { scope: true } : {} })))).toBe('RB_2');
     expect(defaultScopeBuffer([buffers[2]])).toBe('RB_3');
     expect(defaultScopeBuffer([])).toBeNull();
+  });
+
+  it('remembers the buffer chosen per setup, across pages', () => {
+    localStorage.clear();
+    const first = make();
+    first.bridge.emit(hello());
+    first.get().selectScopeBuffer('RB_1');
+    const second = make();
+    second.bridge.emit(hello());
+    expect(second.get().scopeBuffer).toBe('RB_1');
+    // Another setup has its own default.
+    second.bridge.emit({ type: 'setup', setup: { ...setup, path: 'other/setup.yaml' } });
+    expect(second.get().scopeBuffer).toBe('RB_2');
+    localStorage.clear();
   });
 });

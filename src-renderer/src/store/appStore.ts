@@ -4,8 +4,8 @@
 // SnapshotFeed instead, so they never re-render React.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeFunctionError } from '../../../src-shared/bridge/describe';
-import type { BufferInfo, HostEvent, LogLine, SetupInfo } from '../../../src-shared/bridge/protocol';
-import { DEFAULT_DISPLAY_HZ, isActive } from '../../../src-shared/bridge/protocol';
+import type { BufferInfo, HostEvent, LogLine, RunControlCommand, RunFiles, SetupInfo } from '../../../src-shared/bridge/protocol';
+import { DEFAULT_DISPLAY_HZ, isActive, LOG_HISTORY } from '../../../src-shared/bridge/protocol';
 import type { RunState, RunSummary, StatusReport } from '../../../src-shared/engine/status';
 import type { Bridge, ConnectionState } from '../bridge/Bridge';
 import { createEditorSlice, editedDiffers, wireEditor, type EditorSlice } from './editor';
@@ -35,9 +35,17 @@ export interface AppState extends EditorSlice {
   /** Rises with every status report: a handshake for tests and for "has anything changed". */
   statusSeq: number;
   rateHistory: Record<string, number[]>;
+  /** The rate shown per buffer: for slow buffers over the last seconds' counts (see shownRate). */
+  rates: Record<string, number>;
+  /** (elapsed s, written) of the last reports per buffer, for shownRate. */
+  countHistory: Record<string, [number, number][]>;
   lastRun: RunSummary | null;
   notices: Notice[];
   log: LogLine[];
+  /** The current or last run's files (sizes, downloads, growth). */
+  runFiles: RunFiles | null;
+  /** Shows the list of keyboard shortcuts ("?"). */
+  shortcutsOpen: boolean;
   /** Run limits as typed (empty = the setup's own value). */
   runOptions: { runevents: string; runtime: string };
   scopeBuffer: string | null;
@@ -54,7 +62,17 @@ export interface AppState extends EditorSlice {
   setRunOption(key: 'runevents' | 'runtime', value: string): void;
   selectScopeBuffer(name: string | null): void;
   dismissNotice(id: number): void;
+  showShortcuts(open: boolean): void;
 }
+
+/** What another window did, in words: "Paused from another window." */
+export const FROM_ELSEWHERE: Record<RunControlCommand, string> = {
+  start: 'Started from another window.',
+  pause: 'Paused from another window.',
+  resume: 'Resumed from another window.',
+  stop: 'Stopped from another window.',
+  abort: 'Aborted from another window.',
+};
 
 export type AppStore = StoreApi<AppState>;
 
@@ -69,14 +87,52 @@ export function parseRunOption(text: string, what: string): number | undefined |
 }
 
 /**
- * The buffer the oscilloscope shows first: a waveform buffer some function
- * observes, else the last waveform buffer declared — setups list buffers in
- * data-flow order, so that is the most processed one (the muon setup's
- * accepted double pulses rather than every raw trigger).
+ * The buffer the oscilloscope shows first: the one whose display hints say
+ * `scope: true`, else a waveform buffer some function observes (a display
+ * function's), else the first waveform buffer declared — setups list buffers
+ * in data-flow order, so that is the raw data (every trigger), what a scope shows.
  */
 export function defaultScopeBuffer(buffers: BufferInfo[]): string | null {
   const waves = buffers.filter((b) => b.samples > 1);
-  return (waves.find((b) => b.observed) ?? waves.at(-1) ?? buffers[0])?.name ?? null;
+  return (buffers.find((b) => b.display?.scope === true) ?? waves.find((b) => b.observed) ?? waves[0] ?? buffers[0])?.name ?? null;
+}
+
+const SCOPE_KEY = 'ringscope.scope-buffer';
+
+/** The buffer the user last chose for a setup (kept in localStorage, per setup path). */
+export function rememberedScopeBuffer(setupPath: string): string | null {
+  try {
+    const all = JSON.parse(globalThis.localStorage?.getItem(SCOPE_KEY) ?? '{}') as Record<string, unknown>;
+    return typeof all[setupPath] === 'string' ? (all[setupPath] as string) : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberScopeBuffer(setupPath: string, buffer: string | null): void {
+  try {
+    const all = JSON.parse(globalThis.localStorage?.getItem(SCOPE_KEY) ?? '{}') as Record<string, unknown>;
+    if (buffer === null) delete all[setupPath];
+    else all[setupPath] = buffer;
+    globalThis.localStorage?.setItem(SCOPE_KEY, JSON.stringify(all));
+  } catch {
+    // kept for this page only
+  }
+}
+
+/** Seconds of counts a slow buffer's rate is taken over. */
+export const RATE_WINDOW_S = 10;
+
+/**
+ * The rate to show: the engine's (commits over its last half second or so) for a fast buffer;
+ * for a slow one (under 20 Hz) the events written over the last RATE_WINDOW_S seconds of reports,
+ * since one event a second counted in half-second windows reads as 0, 2, 0.4 … Hz.
+ */
+export function shownRate(engineRate: number, counts: [number, number][]): number {
+  if (engineRate >= 20 || counts.length < 2) return engineRate;
+  const [t0, n0] = counts[0];
+  const [t1, n1] = counts[counts.length - 1];
+  return t1 - t0 >= 2 ? (n1 - n0) / (t1 - t0) : engineRate;
 }
 
 /** The run state shown: the status report's, idle before any. */
@@ -114,9 +170,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       status: null,
       statusSeq: 0,
       rateHistory: {},
+      rates: {},
+      countHistory: {},
       lastRun: null,
       notices: [],
       log: [],
+      runFiles: null,
+      shortcutsOpen: false,
       runOptions: { runevents: '', runtime: '' },
       scopeBuffer: null,
       pending: null,
@@ -166,9 +226,12 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
       setRunOption: (key, value) => set((s) => ({ runOptions: { ...s.runOptions, [key]: value } })),
       selectScopeBuffer: (name) => {
         set({ scopeBuffer: name });
+        const path = get().setup?.path;
+        if (path) rememberScopeBuffer(path, name);
         subscribe();
       },
       dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+      showShortcuts: (open) => set({ shortcutsOpen: open }),
     };
   });
 
@@ -179,9 +242,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
   };
 
   const adoptSetup = (setup: SetupInfo | null) => {
-    const current = store.getState().scopeBuffer;
+    const prev = store.getState();
     const names = setup?.buffers.map((b) => b.name) ?? [];
-    const scopeBuffer = current !== null && names.includes(current) ? current : defaultScopeBuffer(setup?.buffers ?? []);
+    const has = (b: string | null): b is string => b !== null && names.includes(b);
+    // The user's choice for this setup, else what was shown (the same setup again), else the default.
+    const remembered = setup ? rememberedScopeBuffer(setup.path) : null;
+    const current = prev.setup?.path === setup?.path ? prev.scopeBuffer : null;
+    const scopeBuffer = has(remembered) ? remembered : has(current) ? current : defaultScopeBuffer(setup?.buffers ?? []);
     store.setState({ setup, scopeBuffer });
     subscribe();
   };
@@ -190,14 +257,21 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
     const prev = store.getState();
     const newRun = isActive(status.state) && !isActive(prev.status?.state);
     const history: Record<string, number[]> = newRun ? {} : { ...prev.rateHistory };
+    const counts: Record<string, [number, number][]> = newRun ? {} : { ...prev.countHistory };
+    const rates: Record<string, number> = {};
     for (const b of status.buffers) {
       const h = history[b.name] ?? [];
       history[b.name] = [...h.slice(-(RATE_HISTORY - 1)), b.rate];
+      const c = [...(counts[b.name] ?? []), [status.elapsed, b.written] as [number, number]].filter(([t]) => status.elapsed - t <= RATE_WINDOW_S);
+      counts[b.name] = c;
+      rates[b.name] = shownRate(b.rate, c);
     }
     store.setState({
       status,
       statusSeq: seq,
       rateHistory: history,
+      countHistory: counts,
+      rates,
       ...(newRun ? { lastRun: null } : {}),
     });
   };
@@ -212,11 +286,14 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
           status: ev.status,
           statusSeq: ev.statusSeq,
           rateHistory: {},
+          countHistory: {},
+          log: ev.log ?? [],
+          runFiles: ev.runFiles ?? null,
         });
         adoptSetup(ev.setup);
         break;
       case 'setup':
-        store.setState({ status: null, lastRun: null, rateHistory: {} });
+        store.setState({ status: null, lastRun: null, rateHistory: {}, countHistory: {}, rates: {}, runFiles: null });
         adoptSetup(ev.setup);
         break;
       case 'status':
@@ -234,7 +311,13 @@ export function createAppStore(bridge: Bridge): { store: AppStore; feed: Snapsho
         }));
         break;
       case 'log':
-        store.setState((s) => ({ log: [...s.log.slice(-199), ev.line] }));
+        store.setState((s) => ({ log: [...s.log.slice(-(LOG_HISTORY - 1)), ev.line] }));
+        break;
+      case 'run_files':
+        store.setState({ runFiles: ev.files });
+        break;
+      case 'control':
+        if (!ev.self) store.setState((s) => ({ notices: [...s.notices.slice(-19), { id: ++noticeId, level: 'info', text: FROM_ELSEWHERE[ev.command] }] }));
         break;
       case 'histogram':
       case 'ack':

@@ -36,7 +36,7 @@ export async function mount(ui: ReactNode, events: HostEvent[] = []): Promise<Mo
     );
   });
   const button = (name: string) => {
-    const b = [...container.querySelectorAll('button')].find((x) => x.textContent?.trim() === name);
+    const b = [...container.querySelectorAll('button')].find((x) => x.getAttribute('aria-label') === name || x.textContent?.trim() === name);
     if (!b) throw new Error(`no button "${name}"`);
     return b;
   };

@@ -109,6 +109,8 @@ export async function serve(argv: string[]): Promise<number> {
     listPorts: () => listPorts(),
     saveRoots: roots.write,
     readOnlyRoots: examples ? [examples] : [],
+    // The run panel's downloads (served under /run-files/, behind the token).
+    runFileUrls: true,
   });
 
   let server;
