@@ -79,7 +79,9 @@ function install() {
     } else if (m.kind === 'port') relays.get(m.id)?.postMessage(m.data);
     else if (m.kind === 'port-close') relays.get(m.id)?.close();
   });
-  // The IPC channel keeps the process alive, as a utility process lives until it exits or main kills it.
+  // The IPC channel keeps the process alive, as a utility process lives until it exits or main kills it;
+  // and it ends with its parent, as a utility process ends with Electron's main process.
+  process.once('disconnect', () => process.exit(137));
 
   Object.defineProperty(process, 'parentPort', { value: parent, enumerable: false });
 }
