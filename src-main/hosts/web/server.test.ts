@@ -272,7 +272,8 @@ describe('WebSocket bridge', () => {
     expect(refused.every((e) => e.type === 'error' && e.message.startsWith('Too many commands at once'))).toBe(true);
     a.ws.close();
     b.ws.close();
-  });
+    // Thousands of list_setups over every example (more of them now): fairness is asserted, not speed.
+  }, 180_000);
 
   it('requires the access token beyond loopback', async () => {
     const { server } = await serve({ listenHost: '0.0.0.0', token: 'sesame-0123456789' });

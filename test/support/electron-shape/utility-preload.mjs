@@ -6,10 +6,12 @@
 // - each message arrives as an event { data, ports };
 // - transferred ports are MessagePortMain-shaped: postMessage, on('message') with
 //   events { data, ports }, on('close'), start() (nothing is delivered before it), close().
-// A transferred port is a relay: its other end lives in the test process, and
-// messages travel over IPC ('advanced' serialization, so typed arrays stay typed).
+// A transferred port's other end lives in the test process; messages travel over
+// IPC ('advanced' serialization, so typed arrays stay typed), each posted the
+// moment postMessage is called, as a MessagePortMain hands it to Mojo. An exit
+// waits (up to 2 s) until what was posted has left the process.
 import { EventEmitter } from 'node:events';
-import { isMainThread, MessageChannel } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 
 // Worker threads inherit --import: they have no parentPort in Electron either.
 if (isMainThread) install();
@@ -17,20 +19,38 @@ if (isMainThread) install();
 function install() {
   if (typeof process.send !== 'function') throw new Error('utility-preload: start this process with an IPC channel (fork)');
 
-  /** A MessagePortMain-shaped end over a worker_threads port (the relay keeps the other end). */
-  function portMain(port) {
+  let inFlight = 0;
+  const send = (m) => {
+    if (!process.connected) return;
+    inFlight++;
+    process.send(m, undefined, {}, () => inFlight--);
+  };
+  const exit = process.exit.bind(process);
+  process.exit = (code) => {
+    const deadline = Date.now() + 2000;
+    const wait = () => (inFlight > 0 && process.connected && Date.now() < deadline ? setTimeout(wait, 5) : exit(code ?? process.exitCode));
+    wait();
+  };
+
+  /** A MessagePortMain-shaped end whose other end is in the test process (pair `id`). */
+  const ports = new Map();
+  function portMain(id) {
     const ee = new EventEmitter();
     let started = false;
     let closed = false;
     const queued = [];
-    port.on('message', (data) => (started ? ee.emit('message', { data, ports: [] }) : queued.push(data)));
-    port.once('close', () => {
+    const end = () => {
       if (closed) return;
       closed = true;
+      ports.delete(id);
       ee.emit('close');
+    };
+    ports.set(id, {
+      deliver: (data) => (started ? ee.emit('message', { data, ports: [] }) : queued.push(data)),
+      end,
     });
     return {
-      postMessage: (m) => port.postMessage(m),
+      postMessage: (m) => !closed && send({ kind: 'port', id, data: m }),
       on(ev, l) {
         ee.on(ev, l);
         return this;
@@ -44,25 +64,17 @@ function install() {
         started = true;
         for (const data of queued.splice(0)) ee.emit('message', { data, ports: [] });
       },
-      close: () => port.close(),
+      close() {
+        if (closed) return;
+        send({ kind: 'port-close', id });
+        end();
+      },
     };
-  }
-
-  const relays = new Map();
-  function relay(id) {
-    const { port1, port2 } = new MessageChannel();
-    relays.set(id, port2);
-    port2.on('message', (data) => process.send({ kind: 'port', id, data }));
-    port2.once('close', () => {
-      relays.delete(id);
-      if (process.connected) process.send({ kind: 'port-close', id });
-    });
-    return portMain(port1);
   }
 
   const parent = new EventEmitter();
   const pending = [];
-  parent.postMessage = (m) => process.send({ kind: 'control', data: m });
+  parent.postMessage = (m) => send({ kind: 'control', data: m });
   parent.on('newListener', (ev) => {
     if (ev !== 'message') return;
     // Deliver what waited, after the listener is in place (as Electron does on a later turn).
@@ -73,15 +85,15 @@ function install() {
 
   process.on('message', (m) => {
     if (m.kind === 'control') {
-      const e = { data: m.data, ports: (m.ports ?? []).map(relay) };
+      const e = { data: m.data, ports: (m.ports ?? []).map(portMain) };
       if (parent.listenerCount('message') > 0 && pending.length === 0) parent.emit('message', e);
       else pending.push(e);
-    } else if (m.kind === 'port') relays.get(m.id)?.postMessage(m.data);
-    else if (m.kind === 'port-close') relays.get(m.id)?.close();
+    } else if (m.kind === 'port') ports.get(m.id)?.deliver(m.data);
+    else if (m.kind === 'port-close') ports.get(m.id)?.end();
   });
   // The IPC channel keeps the process alive, as a utility process lives until it exits or main kills it;
   // and it ends with its parent, as a utility process ends with Electron's main process.
-  process.once('disconnect', () => process.exit(137));
+  process.once('disconnect', () => exit(137));
 
   Object.defineProperty(process, 'parentPort', { value: parent, enumerable: false });
 }
