@@ -64,7 +64,9 @@ describe('npm run dist:dir (the packaged folder)', () => {
   });
 
   it("has Electron's fuses set: no NODE_OPTIONS, no --inspect, run-as-Node kept for the serial helper", async () => {
-    const { getCurrentFuseWire, FuseV1Options, FuseState } = require('@electron/fuses');
+    const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses');
+    // The wire holds ASCII '1' (on) and '0' (off).
+    const FuseState = { ENABLE: 0x31, DISABLE: 0x30 };
     const wire = await getCurrentFuseWire(join(APP_DIR, 'ringscope'));
     expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE);
