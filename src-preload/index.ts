@@ -53,6 +53,7 @@ const api: DesktopApi = {
   examples: () => ipcRenderer.invoke(IPC.examples) as Promise<ExampleSetup[]>,
   onRunMenu: (l) => listen<RunMenuAction>(IPC.runMenu, l),
   onFileMenu: (l) => listen<FileMenuAction>(IPC.fileMenu, l),
+  showInFolder: (path) => ipcRenderer.send(IPC.showInFolder, String(path)),
   onTheme: (l) => {
     const off = listen<ThemeSource>(IPC.theme, l);
     void (ipcRenderer.invoke(IPC.getTheme) as Promise<ThemeSource>).then(l);

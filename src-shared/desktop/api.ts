@@ -85,6 +85,8 @@ export interface DesktopApi {
   onFileMenu(listener: (action: FileMenuAction) => void): () => void;
   /** Theme changes (and the current theme once, right away); returns the unsubscribe function. */
   onTheme(listener: (theme: ThemeSource) => void): () => void;
+  /** Shows a file of a run in the system's file manager (main refuses paths outside this session's runs). */
+  showInFolder(path: string): void;
 }
 
 /** The window message (data) that carries the engine port from the preload to the page. */
@@ -108,4 +110,5 @@ export const IPC = {
   fileMenu: 'ringscope:file-menu',
   theme: 'ringscope:theme',
   getTheme: 'ringscope:get-theme',
+  showInFolder: 'ringscope:show-in-folder',
 } as const;

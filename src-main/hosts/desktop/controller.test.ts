@@ -1,7 +1,7 @@
 // The desktop app's behaviour without Electron: the controller with a real
 // supervisor and engine host (in this process, worker_threads ports) over the
 // fake engine, and a recording stand-in for dialogs, window and menu.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -104,6 +104,10 @@ class FakeUi implements DesktopUi<MessagePort> {
   }
   showFolder(p: string) {
     this.shown.push(p);
+  }
+  shownItems: string[] = [];
+  showItemInFolder(p: string) {
+    this.shownItems.push(p);
   }
   quitNow() {
     this.quits += 1;
@@ -280,6 +284,14 @@ describe('DesktopController', () => {
     const options = (engines.at(-1) as unknown as { options: StartOptions }).options;
     expect(options.outputDirectory).toBe('/data/runs');
     await report(win);
+    // The Run files panel's Show in Folder: files of a run this engine reported, nothing else.
+    mkdirSync('/tmp/fake-target/setup_run', { recursive: true });
+    writeFileSync('/tmp/fake-target/setup_run/events.csv', 'x\n');
+    expect(controller.showRunFile('/tmp/fake-target/setup_run/events.csv')).toBe(true);
+    expect(controller.showRunFile('/tmp/fake-target/setup_run/../../../etc/passwd')).toBe(false);
+    expect(controller.showRunFile('/etc/passwd')).toBe(false);
+    expect(controller.showRunFile('/tmp/fake-target/setup_run/missing.csv')).toBe(false);
+    expect(ui.shownItems).toEqual(['/tmp/fake-target/setup_run/events.csv']);
     expect(ui.item('run-start').enabled).toBe(false);
     expect(ui.item('file-open').enabled).toBe(false);
     // Opening during a run explains itself instead.

@@ -8,7 +8,7 @@
 // buttons), so unsaved edits are guarded and saved, and typed run limits
 // apply; main supplies the native dialogs they ask for.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { HostEvent } from '../../../src-shared/bridge/protocol';
 import { isActive } from '../../../src-shared/bridge/protocol';
 import type { ConfirmRequest, EngineStatus, ExampleSetup, FileMenuAction, RunMenuAction, ThemeSource } from '../../../src-shared/desktop/api';
@@ -45,6 +45,8 @@ export interface DesktopUi<P> {
   addRecentDocument(path: string): void;
   clearRecentDocuments(): void;
   showFolder(path: string): void;
+  /** Opens the file manager at a file, selecting it. */
+  showItemInFolder(path: string): void;
   /** Quits the app (called once the engine has closed; the quit request then passes). */
   quitNow(): void;
 }
@@ -100,6 +102,8 @@ export class DesktopController<P> {
   private examplesCache: ExampleSetup[];
   private windowWantsPort = false;
   private windowHasPort = false;
+  /** Run directories the engine reported (the only folders Show in Folder opens). */
+  private readonly runDirs = new Set<string>();
   private readonly pendingFile: FileMenuAction[] = [];
   private edited = false;
   private discardAgreed = false;
@@ -414,7 +418,24 @@ export class DesktopController<P> {
     for (const action of this.pendingFile.splice(0)) this.ui.sendFileMenu(action);
   }
 
+  /**
+   * Shows a run's file in the file manager (the window's Run files panel). Only files inside a run
+   * directory this engine reported are shown; anything else is refused (false).
+   */
+  showRunFile(path: string): boolean {
+    const target = resolve(path);
+    const inside = [...this.runDirs].some((dir) => {
+      const rel = relative(dir, target);
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    });
+    if (!inside || !existsSync(target)) return false;
+    this.ui.showItemInFolder(target);
+    return true;
+  }
+
   private onHostEvent(ev: HostEvent): void {
+    if (ev.type === 'status' && ev.status.run_directory) this.runDirs.add(resolve(this.o.cwd, ev.status.run_directory));
+    if (ev.type === 'run_ended') this.runDirs.add(resolve(this.o.cwd, ev.summary.run_directory));
     if (ev.type === 'setup') {
       const path = this.sup.setupPath;
       if (path && existsSync(path)) this.rememberRecent(path);

@@ -59,6 +59,8 @@ class FakeApi implements DesktopApi {
   onRunMenu = (l: (a: RunMenuAction) => void) => this.on('run', l);
   onFileMenu = (l: (a: FileMenuAction) => void) => this.on('file', l);
   onTheme = (l: (t: ThemeSource) => void) => this.on('theme', l);
+  shownInFolder: string[] = [];
+  showInFolder = (p: string) => void this.shownInFolder.push(p);
 }
 
 let m: Mounted | null = null;
@@ -108,6 +110,28 @@ describe('the desktop start panel', () => {
     await act(async () => api.emit('recent', []));
     expect(w.container.querySelector('[data-testid=recent-setup]')).toBeNull();
     unwire();
+  });
+});
+
+describe('the run files panel in the desktop app', () => {
+  it('offers Show in folder for each export (main checks the path), with no download links', async () => {
+    const api = new FakeApi();
+    const runFiles = {
+      run_directory: '/home/ana/RingScope/runs/muon_1',
+      files: [
+        { path: 'accepted_waveforms.parquet/part-0000.parquet', size: 1000 },
+        { path: 'pulse_parameters.csv', size: 200 },
+      ],
+      total: 1200,
+      growth: null,
+      active: false,
+    };
+    const w = await mountApp(api, [hello({ runFiles })]);
+    expect(w.container.querySelector('[data-testid=run-file-link]')).toBeNull();
+    const buttons = [...w.container.querySelectorAll('[data-testid=show-in-folder]')] as HTMLButtonElement[];
+    expect(buttons).toHaveLength(2);
+    await act(async () => buttons.forEach((b) => b.click()));
+    expect(api.shownInFolder).toEqual(['/home/ana/RingScope/runs/muon_1/accepted_waveforms.parquet', '/home/ana/RingScope/runs/muon_1/pulse_parameters.csv']);
   });
 });
 

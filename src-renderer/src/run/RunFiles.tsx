@@ -5,6 +5,7 @@
 // take a gigabyte a minute, which a student should see coming.
 import type { RunFileEntry } from '../../../src-shared/bridge/protocol';
 import { useApp } from '../AppContext';
+import { useDesktop } from '../desktop/DesktopContext';
 import { formatBytes } from '../format';
 
 interface Group {
@@ -36,7 +37,14 @@ function FileLink({ file, label }: { file: RunFileEntry; label: string }) {
   );
 }
 
+/** A file or folder of the run, by the run directory's own separator. */
+function runPath(runDirectory: string, name: string): string {
+  const sep = runDirectory.includes('\\') && !runDirectory.includes('/') ? '\\' : '/';
+  return `${runDirectory.replace(/[\\/]+$/, '')}${sep}${name}`;
+}
+
 export function RunFiles() {
+  const desktop = useDesktop();
   const files = useApp((s) => s.runFiles);
   const disk = useApp((s) => s.status?.disk);
   if (!files) return null;
@@ -82,11 +90,24 @@ export function RunFiles() {
                 )}
               </th>
               <td className="num">{formatBytes(g.size)}</td>
+              {desktop && (
+                <td>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="show-in-folder"
+                    title="Show this file in the file manager"
+                    onClick={() => desktop.api.showInFolder(runPath(files.run_directory, g.name))}
+                  >
+                    Show in folder
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      {!files.files.some((f) => f.url) && files.files.length > 0 && <p className="hint">The files are in <code>{files.run_directory}</code>.</p>}
+      {!desktop && !files.files.some((f) => f.url) && files.files.length > 0 && <p className="hint">The files are in <code>{files.run_directory}</code>.</p>}
     </section>
   );
 }

@@ -154,6 +154,10 @@ export class ElectronUi implements DesktopUi<MessagePortMain> {
     void shell.openPath(path);
   }
 
+  showItemInFolder(path: string): void {
+    shell.showItemInFolder(path);
+  }
+
   quitNow(): void {
     app.quit();
   }

@@ -43,6 +43,9 @@ export function registerIpc(
   ipcMain.on(IPC.setTheme, (e, theme: unknown) => {
     if (trusted(e) && (theme === 'system' || theme === 'light' || theme === 'dark')) controller.setTheme(theme);
   });
+  ipcMain.on(IPC.showInFolder, (e, path: unknown) => {
+    if (trusted(e) && typeof path === 'string') controller.showRunFile(path);
+  });
   handle(IPC.recentFiles, () => controller.recentFiles());
   handle(IPC.examples, () => controller.examples());
   handle(IPC.getTheme, () => ui.currentTheme());
