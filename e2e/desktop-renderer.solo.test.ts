@@ -5,7 +5,9 @@
 // Playwright, as the preload's port is by main). No CSP violation may occur,
 // and the start panel must work: connected, a setup opened, a run started.
 import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { ENGINE_PORT_MESSAGE } from '../src-shared/desktop/api';
 import { APP_CSP, appHeaders, resolveAppRequest } from '../src-main/hosts/desktop/security';
 import { Session } from '../src-main/session/session';
 import { engineLoader } from '../src-main/session/engine-loader';
+import { loaderWithOutputFolder } from '../src-main/hosts/desktop/engine-host/output';
 import { attachPort } from '../src-main/hosts/desktop/engine-host/port-host';
 import { launchChromium } from '../test/support/browser';
 
@@ -51,7 +54,10 @@ afterAll(async () => {
 
 describe('the desktop page under the app:// headers', () => {
   it('loads with no CSP violation and runs a setup through a preload-shaped API', async () => {
-    const session = new Session({ load: engineLoader, version: 'test', host: 'electron', cwd: ROOT });
+    // Runs go to a folder of the test's own, never next to the example.
+    const out = mkdtempSync(join(tmpdir(), 'ringscope-desktop-page-'));
+    const output = { directory: out, readOnlyRoots: [], fallback: null };
+    const session = new Session({ load: loaderWithOutputFolder(engineLoader, () => output), version: 'test', host: 'electron', cwd: ROOT });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -127,5 +133,6 @@ describe('the desktop page under the app:// headers', () => {
     await session.close();
     link.detach?.();
     await page.close();
+    rmSync(out, { recursive: true, force: true });
   });
 });
