@@ -1,7 +1,6 @@
 // mimoCoRB's own setups and Python modules, unchanged, through `ringscope run` (the built
 // CLI): the lifetime example for 20,000 events with its lifetime fit and mimoCoRB's text
 // file, the demo, and a Ctrl-C to the whole process group (as a terminal sends it).
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import type { HistogramRequest, HistogramUpdate } from '../src-shared/bridge/pro
 import { loadEngine } from '../src-main/engine/load';
 import { repoRoot, ringscopeBin } from '../test/support/cli-run';
 import { MIMOCORB_UPSTREAM, mimocorbPython } from '../test/support/python/mimocorb';
+import { openDuckDb, type Sql } from '../test/support/duckdb';
 
 interface Summary {
   end_reason: string;
@@ -20,7 +20,7 @@ interface Summary {
 }
 
 let tmp: string;
-let db: DuckDBConnection;
+let sql: Sql;
 let env: NodeJS.ProcessEnv;
 
 /** A fresh copy of mimoCoRB's examples folder (setups, config/, modules/), as shipped. */
@@ -39,7 +39,7 @@ const runDirOf = (stderr: string) => /Run started: (.+)\n/.exec(stderr)![1];
 const txtRows = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
 
 async function parquetRows(folder: string): Promise<bigint> {
-  const rows = (await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${folder}/*.parquet')`)).getRowObjectsJS();
+  const rows = await sql(`SELECT count(*) AS n FROM read_parquet('${folder}/*.parquet')`);
   return rows[0].n as bigint;
 }
 
@@ -53,11 +53,10 @@ async function expectReconciled(s: Summary, dir: string): Promise<void> {
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'rs-mimocorb-'));
   env = { ...process.env, RINGSCOPE_PYTHON: mimocorbPython() };
-  db = await (await DuckDBInstance.create(':memory:')).connect();
+  sql = await openDuckDb();
 });
 
 afterAll(() => {
-  db?.disconnectSync?.();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -13,25 +13,21 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src-main/engine/load';
 import { readFitInput } from '../../src-main/hosts/cli/commands/fit';
 import type { RunSummary } from '../../src-shared/engine/status';
 import { portedLifetime } from '../../test/support/fuzz/corpus';
 import { MIMOCORB_UPSTREAM, mimocorbPython } from '../../test/support/python/mimocorb';
+import { openDuckDb, type Sql } from '../../test/support/duckdb';
 
 const RECORDING = join(MIMOCORB_UPSTREAM, 'recordings/lifetime_run');
 const dir = mkdtempSync(join(tmpdir(), 'ringscope-mimocorb-rec-'));
-let db: DuckDBConnection;
+let sql: Sql;
 beforeAll(async () => {
-  db = await (await DuckDBInstance.create(':memory:')).connect();
+  sql = await openDuckDb();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function sql(q: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(q)).getRowObjectsJS() as Record<string, unknown>[];
-}
 
 async function run(setup: string, runevents = 0): Promise<RunSummary> {
   const { engine, problems } = await loadEngine(setup);

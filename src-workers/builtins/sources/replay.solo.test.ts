@@ -6,25 +6,21 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvWriter, type ExportLayout } from '../../formats/csv-writer';
 import { ParquetWriter } from '../../formats/parquet-writer';
 import { loadEngine } from '../../../src-main/engine/load';
 import type { RunSummary } from '../../../src-shared/engine/status';
+import { openDuckDb, type Sql } from '../../../test/support/duckdb';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'ringscope-replay-src-'));
 const out = join(dir, 'runs');
-let db: DuckDBConnection;
+let sql: Sql;
 beforeAll(async () => {
-  db = await (await DuckDBInstance.create(':memory:')).connect();
+  sql = await openDuckDb();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function sql(q: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(q)).getRowObjectsJS() as Record<string, unknown>[];
-}
 
 async function run(setup: string, runevents = 0): Promise<RunSummary> {
   const { engine, problems } = await loadEngine(setup);
