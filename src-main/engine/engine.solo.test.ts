@@ -68,6 +68,18 @@ describe('engine', () => {
     expect(summary.run_directory).toMatch(/counting_\d{4}-\d\d-\d\dT\d{6}(-\d+)?$/);
   });
 
+  it("shows observers the run's last event when the run ends before their next snapshot", async () => {
+    const engine = await load(join(root, 'examples/counting/setup.yaml'));
+    const seen: number[] = [];
+    // 0.2 Hz: a run of 50 events ends long before the first 5 s tick.
+    const off = engine.observe('RB_1', 0.2, (s) => seen.push(s.counter));
+    await engine.start({ outputDirectory: out, runevents: 50 });
+    const summary = await engine.waitForEnd();
+    off();
+    expect(summary.buffers.RB_1.written).toBe(50);
+    expect(seen.at(-1)).toBe(49);
+  });
+
   it('gives each run its own directory', async () => {
     const engine = await load(join(fixtures, 'finite.yaml'));
     await engine.start({ outputDirectory: out });

@@ -394,6 +394,7 @@ export class Engine implements EngineHandle {
     this.log('info', 'engine', `run ended (${reason}); ${Object.entries(summary.buffers).map(([n, b]) => `${n}: ${b.written}`).join(', ')}`);
     this.lastStatus = { ...finalStatus, state: reason === 'error' || reason === 'abort' ? 'failed' : 'ended' };
     this.lastSummary = summary;
+    this.observers.runEnding(run.buffers);
     this.run = null;
     this.setState(this.lastStatus.state);
     this.emit('status', this.lastStatus);

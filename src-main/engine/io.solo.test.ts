@@ -91,4 +91,14 @@ describe('a function that throws while holding a slot', () => {
     expect(rows(s, 'Fkt_3_RB_2.json')).toEqual([]);
     expectReconciled(s);
   });
+
+  it("io.observe shows the run's last event when the run ends between two looks, and does not hold up the end", async () => {
+    const started = Date.now();
+    const s = await run('observed.yaml');
+    expect(s.end_reason).toBe('runevents');
+    expect(s.buffers.RB_1.written).toBe(50);
+    const seen = rows(s, 'Fkt_2_RB_1.json') as unknown as number[];
+    expect(seen.at(-1)).toBe(49);
+    expect(Date.now() - started).toBeLessThan(4000); // well before the observer's 5 s look
+  });
 });

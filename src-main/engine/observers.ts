@@ -1,6 +1,8 @@
 // Snapshots of a buffer's newest event for hosts (Engine.observe): a
-// fixed-rate timer per subscription reads whichever run is active, and the
-// engine stops them all when it closes.
+// fixed-rate timer per subscription reads whichever run is active; when a run
+// ends each subscription gets the run's last event if its timer had not yet
+// shown it (a run of one event shows that event); the engine stops them all
+// when it closes.
 import type { RingBuffer } from '../../src-shared/ringbuffer';
 import type { EventSnapshot, Unsubscribe } from './api';
 import type { RunPlan } from './plan';
@@ -37,24 +39,30 @@ export class Observers {
       obs: null as ReturnType<RingBuffer['observer']> | null,
       stop: () => {},
     };
-    sub.stop = fixedRateTimer(1000 / Math.max(0.1, Math.min(hz, 120)), () => {
-      const rb = this.activeBuffer(buffer);
-      if (!rb) return;
-      if (rb !== sub.rb) {
-        sub.rb = rb;
-        sub.obs = rb.observer();
-        sub.lastSeq = -1;
-      }
-      const snap = sub.obs!.latest();
-      if (!snap || snap.seq === sub.lastSeq) return;
-      sub.lastSeq = snap.seq;
-      listener({ buffer, seq: snap.seq, counter: snap.counter, timestamp: snap.timestamp, deadtime: snap.deadtime, fields: snap.fields });
-    });
+    sub.stop = fixedRateTimer(1000 / Math.max(0.1, Math.min(hz, 120)), () => this.deliver(sub, this.activeBuffer(buffer)));
     this.observers.add(sub);
     return () => {
       sub.stop();
       this.observers.delete(sub);
     };
+  }
+
+  /** Each subscription's newest event of `buffers` (the run that is ending), where not shown yet. */
+  runEnding(buffers: ReadonlyMap<string, RingBuffer>): void {
+    for (const o of this.observers) this.deliver(o, buffers.get(o.buffer) ?? null);
+  }
+
+  private deliver(sub: Observer, rb: RingBuffer | null): void {
+    if (!rb) return;
+    if (rb !== sub.rb) {
+      sub.rb = rb;
+      sub.obs = rb.observer();
+      sub.lastSeq = -1;
+    }
+    const snap = sub.obs!.latest();
+    if (!snap || snap.seq === sub.lastSeq) return;
+    sub.lastSeq = snap.seq;
+    sub.listener({ buffer: sub.buffer, seq: snap.seq, counter: snap.counter, timestamp: snap.timestamp, deadtime: snap.deadtime, fields: snap.fields });
   }
 
   /** Stops every subscription. */

@@ -198,13 +198,15 @@ async function serveObserve(io: RuntimeIO, f: Frame, send: (k: string, p?: Uint8
   const o = io.observers[name];
   await sleep(ms);
   for (;;) {
-    if (io.internal.stopping()) return send('Z');
+    // A run that stopped still shows its newest event once (an observer that started late sees the end).
+    const stopping = io.internal.stopping();
     const snap = o.latest();
     if (snap && snap.seq !== lastSeen.get(o)) {
       lastSeen.set(o, snap.seq);
       const view = { ...snap, fields: snap.fields } as unknown as Parameters<typeof encodeEvents>[0][number];
       return send('E', encodeEvents([view], io.layouts[name]));
     }
+    if (stopping) return send('Z');
     await sleep(50);
   }
 }

@@ -86,13 +86,14 @@ def export(source_list=None, sink_list=None, observe_list=None, config_dict=None
     json.dump({"n": n, "total": total}, open(config_dict["directory_prefix"] + "/export.json", "w"))
 
 def observe(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
-    seen = 0
+    seen, last = 0, None
     for data in rbObserver(observe_list=observe_list, config_dict={"min_sleeptime": 0.05}, **rb_info)():
         if data is None:
             break
         assert data.dtype.names == ("x", "y", "z")
         seen += 1
-    json.dump({"seen": seen}, open(config_dict["directory_prefix"] + "/observed.json", "w"))
+        last = int(data["x"][0])
+    json.dump({"seen": seen, "last": last}, open(config_dict["directory_prefix"] + "/observed.json", "w"))
 
 def drain(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
     rbDrain(source_list=source_list, config_dict=config_dict, **rb_info)()
@@ -198,7 +199,10 @@ Functions:
     expect(s.buffers.RB_2.released.Fkt_5).toBe(150);
     const exported = JSON.parse(readFileSync(join(s.run_directory, 'export.json'), 'utf8'));
     expect(exported).toEqual({ n: 300, total: 0 });
-    expect(JSON.parse(readFileSync(join(s.run_directory, 'observed.json'), 'utf8')).seen).toBeGreaterThan(0);
+    // However late Python started, the observer is shown the run's last event (x = its counter).
+    const observed = JSON.parse(readFileSync(join(s.run_directory, 'observed.json'), 'utf8'));
+    expect(observed.seen).toBeGreaterThan(0);
+    expect(observed.last).toBe(299);
     expect(readFileSync(join(s.run_directory, 'message.txt'), 'utf8')).toContain('No output foreseen');
   }, 300_000);
 

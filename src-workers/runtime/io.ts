@@ -390,8 +390,10 @@ export function createIO(init: WorkerInit): RuntimeIO {
       const rb = buffers.get(Object.keys(observers)[0])!;
       let lastSeq = -1;
       const period = 1000 / Math.max(0.1, hz);
-      while (!checkStop()) {
-        const snap = o.latest();
+      for (;;) {
+        // A run that stops (or ends) between two looks still shows its newest event once; an aborted one does not.
+        const stopped = checkStop();
+        const snap = rb.status().aborted ? null : o.latest();
         if (snap && snap.seq !== lastSeq) {
           lastSeq = snap.seq;
           try {
@@ -402,8 +404,17 @@ export function createIO(init: WorkerInit): RuntimeIO {
           }
         }
         const st = rb.status();
-        if (st.aborted || (st.ended && st.filled === 0)) return;
-        await new Promise((res) => setTimeout(res, period));
+        if (stopped || st.aborted || (st.ended && st.filled === 0)) return;
+        // A stop wakes the wait (the signal timer aborts): a slow observer does not hold up the end of a run.
+        await new Promise<void>((res) => {
+          const done = () => {
+            clearTimeout(t);
+            abort.signal.removeEventListener('abort', done);
+            res();
+          };
+          const t = setTimeout(done, period);
+          abort.signal.addEventListener('abort', done);
+        });
         poll();
       }
     },
