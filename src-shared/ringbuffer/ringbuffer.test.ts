@@ -3,7 +3,7 @@
 // Control, status, deadtime, observer and sequence wrap-around are in
 // ringbuffer-control.test.ts. The same code under real threads is in the
 // *.solo.test.ts files.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RingBuffer, RingBufferLayoutError, computeOffsets, type DType, type RingBufferDescriptor, type RingBufferLayout } from './index';
 import { base, ev, mk, write } from '../../test/support/ringbuffer/buffers';
 import { checkPattern, fillPattern } from '../../test/support/ringbuffer/pattern';
@@ -141,11 +141,48 @@ describe('events', () => {
     ev(w.acquire(0));
     w.commit();
     const t = ev(r.next(0)).timestamp;
-    expect(t).toBeGreaterThanOrEqual(before - 1);
-    expect(t).toBeLessThanOrEqual(Date.now() + 1);
+    // Date.now() has ms resolution; the stamp, sub-ms, is within 1.5 ms of the true time.
+    expect(t).toBeGreaterThanOrEqual(before - 1.5);
+    expect(t).toBeLessThanOrEqual(Date.now() + 2.5);
     ev(w.acquire(0)).timestamp = 42;
     w.commit();
     expect(ev(r.next(0)).timestamp).toBe(42);
+  });
+
+  it('measure mode follows the system clock when it parts from the monotonic one (NTP), and never steps back', () => {
+    const rb = mk();
+    const w = rb.writer();
+    const r = rb.reader('g');
+    ev(w.acquire(0));
+    w.commit();
+    ev(r.next(0));
+    const mono = performance.now();
+    const origin = performance.timeOrigin;
+    const nowSpy = vi.spyOn(performance, 'now');
+    const dateSpy = vi.spyOn(Date, 'now');
+    try {
+      // Two seconds on, the system clock is 5 s ahead of timeOrigin + performance.now().
+      nowSpy.mockReturnValue(mono + 2000);
+      dateSpy.mockReturnValue(Math.floor(origin + mono + 2000 + 5000));
+      ev(w.acquire(0));
+      w.commit();
+      const ahead = ev(r.next(0)).timestamp;
+      expect(Math.abs(ahead - (origin + mono + 2000 + 5000))).toBeLessThanOrEqual(1);
+      // Half a second later, within the second: the offset holds, time goes on.
+      nowSpy.mockReturnValue(mono + 2500);
+      ev(w.acquire(0));
+      w.commit();
+      expect(ev(r.next(0)).timestamp - ahead).toBeCloseTo(500, 6);
+      // Then the clock is set back 3 s: stamps hold still rather than go back.
+      nowSpy.mockReturnValue(mono + 4000);
+      dateSpy.mockReturnValue(Math.floor(origin + mono + 4000 + 2000));
+      ev(w.acquire(0));
+      w.commit();
+      expect(ev(r.next(0)).timestamp).toBe(ahead + 500);
+    } finally {
+      nowSpy.mockRestore();
+      dateSpy.mockRestore();
+    }
   });
 
   it('hands out views that are valid until the next call and cost no allocation per event', () => {

@@ -59,6 +59,10 @@ export class Writer {
   private clockAtCommit = true;
   /** Times this writer went to sleep (full or paused); a diagnostic. */
   waits = 0;
+  /** performance.now() + wallOffset is the wall-clock time in ms (see wallClock). */
+  private wallOffset = performance.timeOrigin;
+  private wallCheckedAt = -Infinity;
+  private lastStamp = -Infinity;
 
   constructor(
     private readonly core: Core,
@@ -74,6 +78,25 @@ export class Writer {
     this.cachedHalf = Atomics.load(core.ctrl, CTRL.HALF);
     this.cachedMin = core.minReleased();
     this.lastCommit = performance.now();
+  }
+
+  /**
+   * The wall-clock time (ms since the epoch) of performance.now() value `now`, with its sub-ms
+   * precision. performance.timeOrigin fixes the offset when the thread starts, but the system
+   * clock is slewed (NTP) while the monotonic one is not: over a long run they part by ms per
+   * hour. Once a second the offset is checked against Date.now() (ms resolution: the true time
+   * lies in [Date.now(), +1)) and taken anew when it is off by more than that; a writer's
+   * stamps never go back.
+   */
+  private wallClock(now: number): number {
+    if (now - this.wallCheckedAt > 1000) {
+      this.wallCheckedAt = now;
+      const offset = Date.now() + 0.5 - now;
+      if (Math.abs(offset - this.wallOffset) > 1) this.wallOffset = offset;
+    }
+    const t = Math.max(this.lastStamp, now + this.wallOffset);
+    this.lastStamp = t;
+    return t;
   }
 
   /** Claims one free slot, blocking while none is free or the buffer is paused; 'timeout' after timeoutMs; null once ended or aborted. */
@@ -143,7 +166,7 @@ export class Writer {
         const d = k === 0 ? first : 0;
         f64[fi + (SLOT.DEADTIME >> 3)] = d;
         deadSum += d;
-        if (f64[fi + (SLOT.TIMESTAMP >> 3)] !== f64[fi + (SLOT.TIMESTAMP >> 3)]) f64[fi + (SLOT.TIMESTAMP >> 3)] = performance.timeOrigin + now;
+        if (f64[fi + (SLOT.TIMESTAMP >> 3)] !== f64[fi + (SLOT.TIMESTAMP >> 3)]) f64[fi + (SLOT.TIMESTAMP >> 3)] = this.wallClock(now);
       } else {
         deadSum += f64[fi + (SLOT.DEADTIME >> 3)];
       }
