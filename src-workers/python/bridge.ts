@@ -1,20 +1,22 @@
 // Runs a mimoCoRB Python function: the worker thread starts one Python process
-// (ringscope_bridge.py) and serves its ring-buffer handles over the process's
-// stdin/stdout, in batches. The worker keeps the handles, so run control,
-// statistics, reclaiming and error handling stay those of every function.
+// (ringscope_bridge.py) and serves its ring-buffer handles: requests and answers as
+// small frames over the process's stdin/stdout, the events themselves in batches
+// through a file both map (shared-file.ts). The worker keeps the handles, so run
+// control, statistics, reclaiming and error handling stay those of every function.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import type { Reader, RingBufferLayout, Writer } from '../../src-shared/ringbuffer';
 import { loadBuiltin } from '../builtins/index';
 import type { RuntimeIO } from '../runtime/io';
 import type { PythonInit, WorkerInit } from '../runtime/protocol';
-import { checkPut, encodeEvents, fillEvent, frame, FrameReader, type Frame } from './frames';
+import { encodeEvents, eventBytes, fillEvent, frame, FrameReader, parsePut, u32, type Frame } from './frames';
+import { SharedFile, type SharedPlan } from './shared-file';
 
 const POLL_MS = 200;
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** The init frame: what the Python side needs to call the user's function as mimoCoRB would. */
-function initMessage(io: RuntimeIO, init: WorkerInit, py: PythonInit): Record<string, unknown> {
+function initMessage(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: SharedPlan): Record<string, unknown> {
   const info = (buffer: string) => {
     const l = io.layouts[buffer];
     return { name: buffer, number_of_slots: l.slots, values_per_slot: l.samples, fields: l.fields.map((f) => [f.name, f.dtype]) };
@@ -32,6 +34,7 @@ function initMessage(io: RuntimeIO, init: WorkerInit, py: PythonInit): Record<st
     sources: by('read'),
     sinks: by('write'),
     observes: by('observe'),
+    shared,
   };
 }
 
@@ -43,6 +46,32 @@ function start(py: PythonInit, io: RuntimeIO): ChildProcessWithoutNullStreams {
 
 /** Runs one instance of a Python function until its process ends. */
 export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit): Promise<void> {
+  const reader: Reader | undefined = Object.values(io.readers)[0];
+  const readLayout = reader ? io.layouts[Object.keys(io.readers)[0]] : null;
+  const writers = Object.values(io.writers);
+  const writeLayouts = Object.keys(io.writers).map((b) => io.layouts[b]);
+  const observed = Object.keys(io.observers).map((b) => io.layouts[b]);
+  let shared: SharedFile;
+  try {
+    shared = new SharedFile(readLayout ? [readLayout, ...observed] : observed, writeLayouts);
+  } catch (e) {
+    throw new Error(`cannot make the file ${py.shown} shares with the worker: ${(e as Error).message}`);
+  }
+  try {
+    await serve(io, init, py, shared, { reader, readLayout, writers, writeLayouts });
+  } finally {
+    shared.close();
+  }
+}
+
+interface Handles {
+  reader: Reader | undefined;
+  readLayout: RingBufferLayout | null;
+  writers: Writer[];
+  writeLayouts: RingBufferLayout[];
+}
+
+async function serve(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: SharedFile, { reader, readLayout, writers, writeLayouts }: Handles): Promise<void> {
   const child = start(py, io);
   const tail: string[] = [];
   let spawnError: Error | null = null;
@@ -62,12 +91,8 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
   const send = (kind: string, payload?: Uint8Array) => {
     if (!child.stdin.destroyed) child.stdin.write(frame(kind, payload));
   };
-  send('I', Buffer.from(JSON.stringify(initMessage(io, init, py))));
+  send('I', Buffer.from(JSON.stringify(initMessage(io, init, py, shared.plan))));
 
-  const reader: Reader | undefined = Object.values(io.readers)[0];
-  const readLayout = reader ? io.layouts[Object.keys(io.readers)[0]] : null;
-  const writers = Object.values(io.writers);
-  const writeLayouts = Object.keys(io.writers).map((b) => io.layouts[b]);
   const isSource = !reader;
   let stopSent = false;
   const stopPython = () => {
@@ -85,6 +110,7 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
     for (;;) {
       const f = await frames.next();
       if (!f) break;
+      shared.unlink(); // Python opened the file before it said anything
       if (f.kind === 'D') {
         done = true;
         continue;
@@ -102,10 +128,10 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
         io.internal.registerExport(m.path, m.buffer);
         continue;
       }
-      if (f.kind === 'G' && reader && readLayout) await serveGet(io, reader, readLayout, f, send);
-      else if (f.kind === 'P') await servePut(io, f, writers, writeLayouts, isSource, stopPython);
+      if (f.kind === 'G' && reader && readLayout) await serveGet(io, reader, readLayout, shared, f, send);
+      else if (f.kind === 'p') await servePut(io, shared, f, writers, writeLayouts, isSource, stopPython, send);
       else if (f.kind === 'Q') await delegate(io, reader, f, send);
-      else if (f.kind === 'O') await serveObserve(io, f, send);
+      else if (f.kind === 'O') await serveObserve(io, shared, f, send);
       else throw new Error(`the Python side of ${init.name} sent an unknown message (${JSON.stringify(f.kind)})`);
     }
   } catch (e) {
@@ -130,28 +156,37 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
   }
 }
 
-async function serveGet(io: RuntimeIO, reader: Reader, layout: RingBufferLayout, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
-  const max = f.payload.readUInt32LE(0);
+type Send = (k: string, p?: Uint8Array) => void;
+
+/** rbExport, rbTransfer, rbProcess: the next events of the reader group into the shared file ('e': how many). */
+async function serveGet(io: RuntimeIO, reader: Reader, layout: RingBufferLayout, shared: SharedFile, f: Frame, send: Send): Promise<void> {
+  const max = Math.max(1, Math.min(f.payload.readUInt32LE(0), shared.readCapacity(layout)));
   for (;;) {
-    const batch = await reader.nextBatchAsync(Math.max(1, max), POLL_MS);
+    const batch = await reader.nextBatchAsync(max, POLL_MS);
     if (batch === 'timeout') continue;
     if (batch === null) {
       send('Z');
       return;
     }
-    const payload = encodeEvents(batch, layout);
+    shared.putRead(encodeEvents(batch, layout, shared.readScratch(batch.length * eventBytes(layout))));
     reader.release();
     io.internal.countIn(batch.length);
-    send('E', payload);
+    send('e', u32(batch.length));
     return;
   }
 }
 
-async function servePut(io: RuntimeIO, f: Frame, writers: Writer[], layouts: RingBufferLayout[], isSource: boolean, stopPython: () => void): Promise<void> {
-  const index = f.payload[0];
-  const w = writers[index];
-  if (!w) throw new Error(`Python wrote to output ${index + 1}, but RB_assign gives it ${writers.length} buffer(s) to write`);
-  const count = checkPut(f.payload, layouts[index]);
+/** A batch Python put into one half of an output's region: into the ring buffer, then the half is Python's again ('A'). */
+async function servePut(io: RuntimeIO, shared: SharedFile, f: Frame, writers: Writer[], layouts: RingBufferLayout[], isSource: boolean, stopPython: () => void, send: Send): Promise<void> {
+  const { index, half, count } = parsePut(f.payload, layouts, (i) => shared.plan.sinks[i].half);
+  try {
+    await putBatch(io, writers[index], layouts[index], shared.takeWritten(index, half, count * eventBytes(layouts[index])), count, isSource, stopPython);
+  } finally {
+    send('A', Uint8Array.of(index));
+  }
+}
+
+async function putBatch(io: RuntimeIO, w: Writer, layout: RingBufferLayout, batch: Buffer, count: number, isSource: boolean, stopPython: () => void): Promise<void> {
   for (let i = 0; i < count; i++) {
     let counter: number | null = null;
     if (isSource) {
@@ -163,7 +198,7 @@ async function servePut(io: RuntimeIO, f: Frame, writers: Writer[], layouts: Rin
     let out = await w.acquireAsync(POLL_MS);
     while (out === 'timeout') out = await w.acquireAsync(POLL_MS);
     if (out === null) return stopPython();
-    const meta = fillEvent(out, f.payload, i, layouts[index]);
+    const meta = fillEvent(out, batch, i, layout);
     out.counter = counter ?? meta.counter;
     out.timestamp = meta.timestamp;
     if (!isSource) out.deadtime = meta.deadtime;
@@ -173,7 +208,7 @@ async function servePut(io: RuntimeIO, f: Frame, writers: Writer[], layouts: Rin
 }
 
 /** rbDrain and rb_toParquetfile: the engine reads the buffer itself (its Parquet exporter needs no pyarrow). */
-async function delegate(io: RuntimeIO, reader: Reader | undefined, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
+async function delegate(io: RuntimeIO, reader: Reader | undefined, f: Frame, send: Send): Promise<void> {
   const m = JSON.parse(f.payload.toString('utf8')) as { kind: string; filename?: string };
   if (!reader) throw new Error(`${m.kind === 'parquet' ? 'rb_toParquetfile' : 'rbDrain'} needs a buffer to read`);
   if (m.kind === 'parquet') {
@@ -192,7 +227,7 @@ async function delegate(io: RuntimeIO, reader: Reader | undefined, f: Frame, sen
 }
 
 /** rbObserver: a copy of the newest event once one newer than the last is there, waiting at least `ms`. */
-async function serveObserve(io: RuntimeIO, f: Frame, send: (k: string, p?: Uint8Array) => void): Promise<void> {
+async function serveObserve(io: RuntimeIO, shared: SharedFile, f: Frame, send: Send): Promise<void> {
   const ms = f.payload.readUInt32LE(0);
   const name = Object.keys(io.observers)[0];
   const o = io.observers[name];
@@ -204,7 +239,9 @@ async function serveObserve(io: RuntimeIO, f: Frame, send: (k: string, p?: Uint8
     if (snap && snap.seq !== lastSeen.get(o)) {
       lastSeen.set(o, snap.seq);
       const view = { ...snap, fields: snap.fields } as unknown as Parameters<typeof encodeEvents>[0][number];
-      return send('E', encodeEvents([view], io.layouts[name]));
+      const layout = io.layouts[name];
+      shared.putRead(encodeEvents([view], layout, shared.readScratch(eventBytes(layout))));
+      return send('e', u32(1));
     }
     if (stopping) return send('Z');
     await sleep(50);

@@ -1,7 +1,8 @@
 // The pipe protocol between a worker thread and its Python process (the Python
-// side is ringscope_link.py): frames of u32 length + one kind byte + payload;
-// events in batches of u32 count, then per event counter (int64), timestamp
-// (float64 seconds, mimoCoRB's unit), deadtime (float64) and each field's values.
+// side is ringscope_link.py): frames of u32 length + one kind byte + payload. Events
+// themselves lie in the shared file (shared-file.ts), one after the other, each as
+// counter (int64), timestamp (float64 seconds, mimoCoRB's unit), deadtime (float64)
+// and each field's values; frames only say how many and where.
 import type { Readable } from 'node:stream';
 import type { EventView, RingBufferLayout } from '../../src-shared/ringbuffer';
 import { DTYPE_ARRAY } from '../../src-shared/ringbuffer/layout';
@@ -21,17 +22,21 @@ export function frame(kind: string, payload: Uint8Array = new Uint8Array(0)): Bu
   return Buffer.concat([head, payload]);
 }
 
-/** Bytes of one event of a buffer on the wire. */
+/** A u32 as a frame payload. */
+export function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}
+
+/** Bytes of one event of a buffer in the shared file. */
 export function eventBytes(layout: RingBufferLayout): number {
   return META_BYTES + layout.fields.reduce((sum, f) => sum + DTYPE_ARRAY[f.dtype].BYTES_PER_ELEMENT * layout.samples, 0);
 }
 
-/** A batch of events as one payload (copied out of shared memory). */
-export function encodeEvents(events: readonly EventView[], layout: RingBufferLayout): Buffer {
-  const size = eventBytes(layout);
-  const out = Buffer.alloc(4 + events.length * size);
-  out.writeUInt32LE(events.length, 0);
-  let off = 4;
+/** Events copied out of shared memory into `out` (which holds them all), one after the other. */
+export function encodeEvents(events: readonly EventView[], layout: RingBufferLayout, out: Buffer): Buffer {
+  let off = 0;
   for (const ev of events) {
     out.writeBigInt64LE(BigInt(ev.counter), off);
     out.writeDoubleLE(ev.timestamp / 1000, off + 8);
@@ -43,30 +48,32 @@ export function encodeEvents(events: readonly EventView[], layout: RingBufferLay
       off += a.byteLength;
     }
   }
-  return out;
+  return out.subarray(0, off);
 }
 
-/** Events of a put frame, checked against the buffer's layout: the count and each event's bytes. */
-export function checkPut(payload: Buffer, layout: RingBufferLayout): number {
-  const count = payload.readUInt32LE(1);
-  const want = 5 + count * eventBytes(layout);
-  if (payload.byteLength !== want) {
-    const fields = layout.fields.map((f) => `${f.name} ${f.dtype}`).join(', ');
-    throw new Error(
-      `what Python wrote to ${layout.name} does not fit its layout: ${payload.byteLength - 5} bytes for ${count} event(s), but an event of ${layout.name} is ${eventBytes(layout)} bytes (${layout.samples} × {${fields}} and the metadata)`,
-    );
+/** A put frame (output index, half, count), checked against what the plan gives that output. */
+export function parsePut(payload: Buffer, outputs: readonly RingBufferLayout[], halfBytes: (index: number) => number): { index: number; half: number; count: number } {
+  if (payload.byteLength !== 6) throw new Error(`the Python side sent a put frame of ${payload.byteLength} bytes (6 expected)`);
+  const index = payload[0];
+  const half = payload[1];
+  const count = payload.readUInt32LE(2);
+  const layout = outputs[index];
+  if (!layout) throw new Error(`Python wrote to output ${index + 1}, but RB_assign gives it ${outputs.length} buffer(s) to write`);
+  const fit = Math.floor(halfBytes(index) / eventBytes(layout));
+  if (half > 1 || count < 1 || count > fit) {
+    throw new Error(`the Python side announced ${count} event(s) for ${layout.name} in half ${half}; a half holds 1 to ${fit} (${eventBytes(layout)} bytes each)`);
   }
-  return count;
+  return { index, half, count };
 }
 
-/** Copies event `i` of a checked put payload into a slot; the counter is left to the caller. */
-export function fillEvent(out: EventView, payload: Buffer, i: number, layout: RingBufferLayout): { counter: number; timestamp: number; deadtime: number } {
-  let off = 5 + i * eventBytes(layout);
-  const meta = { counter: Number(payload.readBigInt64LE(off)), timestamp: payload.readDoubleLE(off + 8) * 1000, deadtime: payload.readDoubleLE(off + 16) };
+/** Copies event `i` of a batch read from the shared file into a slot; the counter is left to the caller. */
+export function fillEvent(out: EventView, batch: Buffer, i: number, layout: RingBufferLayout): { counter: number; timestamp: number; deadtime: number } {
+  let off = i * eventBytes(layout);
+  const meta = { counter: Number(batch.readBigInt64LE(off)), timestamp: batch.readDoubleLE(off + 8) * 1000, deadtime: batch.readDoubleLE(off + 16) };
   off += META_BYTES;
   for (const f of layout.fields) {
     const a = out.fields[f.name];
-    new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(payload.subarray(off, off + a.byteLength));
+    new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(batch.subarray(off, off + a.byteLength));
     off += a.byteLength;
   }
   return meta;

@@ -2,7 +2,7 @@
 // Python processes of the mimoCoRB test venv): exact dtypes both ways, values that
 // reconcile, Python exceptions as function errors with their traceback, on_error,
 // what Python writes checked against the layout, pause, and validate's checks.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import type { Engine } from '../../src-main/engine/engine';
 import { loadEngine } from '../../src-main/engine/load';
 import { loadSetup } from '../../src-main/setup';
 import { mimocorbPython } from '../../test/support/python/mimocorb';
+
+/** Where the worker and its Python process share their events (shared-file.ts). */
+const SHM = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 const SOURCE = `
 import numpy as np
@@ -204,6 +207,48 @@ Functions:
     expect(observed.seen).toBeGreaterThan(0);
     expect(observed.last).toBe(299);
     expect(readFileSync(join(s.run_directory, 'message.txt'), 'utf8')).toContain('No output foreseen');
+  }, 300_000);
+
+  it("hands a slow source's event over before the next one is made; the shared file is nameless while running and gone after", async () => {
+    const gated = `
+import os, time
+import numpy as np
+from mimocorb.buffer_control import rbImport
+
+def source(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    n = sink_list[0]["values_per_slot"]
+    gate = config_dict["gate"]
+    def gen():
+        for k in range(3):
+            while k and not os.path.exists(f"{gate}_{k}"):  # event k only once the test saw event k - 1
+                time.sleep(0.01)
+            yield ([np.full(n, k), np.full(n, k / 4), np.full(n, k)], None)
+    rbImport(sink_list=sink_list, config_dict=config_dict, ufunc=gen, **rb_info)()
+`;
+    const gate = join(tmp, `gate${n}`);
+    const setup = `
+RingBuffer:
+  - RB_1: {number_of_slots: 16, channel_per_slot: 3, data_type: {1: [x, int64], 2: [y, float32], 3: [z, uint8]}}
+Functions:
+  - Fkt_1: {file_name: modules/gated, fkt_name: source, config: {gate: "${gate}"}, RB_assign: {RB_1: write}}
+  - Fkt_2: {file_name: "builtin:sinks/drain", RB_assign: {RB_1: read}}
+`;
+    const ours = () => readdirSync(SHM).filter((f) => f.startsWith(`ringscope-python-${process.pid}-`));
+    const engine = await engineFor(folder(setup, { gated }));
+    const next = (pred: (st: StatusReport) => boolean) =>
+      new Promise<StatusReport>((res) => {
+        const off = engine.on('status', (st) => pred(st) && (off(), res(st)));
+      });
+    await engine.start({ outputDirectory: join(tmp, 'out') });
+    for (let k = 1; k <= 2; k++) {
+      await next((st) => st.buffers[0].written >= k); // would wait for ever if event k - 1 waited for company
+      expect(ours()).toEqual([]);
+      writeFileSync(`${gate}_${k}`, '');
+    }
+    const s = await engine.waitForEnd();
+    expect(s.buffers.RB_1.written).toBe(3);
+    expect(s.buffers.RB_1.released.Fkt_2).toBe(3);
+    expect(ours()).toEqual([]);
   }, 300_000);
 
   it('holds a Python source while paused and goes on after resume', async () => {

@@ -35,6 +35,7 @@ def main():
     if kind != "I":
         return 2
     init = json.loads(payload)
+    link.attach(init["shared"])  # first: the worker removes the file's name once this process says anything
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s: %(message)s")
 
     missing = _install_buffer_control()

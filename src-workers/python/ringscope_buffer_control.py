@@ -42,12 +42,8 @@ class rbImport:
                 break
             if data is None:
                 break
-            buf = np.empty(self.sink.info["values_per_slot"], dtype=self.sink.info["np_dtype"])
-            for i in range(self.number_of_channels):
-                buf[self.chnams[i]][:] = data[i]
             # The engine numbers source events itself (0-based, consecutive over all instances).
-            meta = (0, time.time(), 0.0) if metadata is None else tuple(metadata)
-            self.sink.put(buf, meta)
+            self.sink.put_channels(data, (0, time.time(), 0.0) if metadata is None else tuple(metadata))
         rc.ctx.flush()
 
 
@@ -67,10 +63,7 @@ class rbPut:
             rc.ctx.flush()
             return False
         self.event_count += 1
-        buf = np.empty(self.sink.info["values_per_slot"], dtype=self.sink.info["np_dtype"])
-        for i, ch in enumerate(self.chnams):
-            buf[ch][:] = data[i]
-        self.sink.put(buf, (0, time.time(), 0.0) if metadata is None else tuple(metadata))
+        self.sink.put_channels(data, (0, time.time(), 0.0) if metadata is None else tuple(metadata))
         return True
 
 
@@ -187,7 +180,7 @@ class rbObserver:
             rc.ctx.link.send("O", COUNT.pack(int(self.min_sleeptime * 1000)))
             rc.ctx.link.flush()
             kind, payload = rc.ctx.link.recv()
-            if kind != "E":
+            if kind != "e":
                 break
-            yield decode_events(payload, self.info)[0][0]
+            yield decode_events(COUNT.unpack(payload)[0], self.info, rc.ctx.link.shared, rc.ctx.link.plan["read"]["offset"])[0][0]
         yield None

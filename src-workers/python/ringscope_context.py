@@ -7,7 +7,7 @@ import traceback
 
 import numpy as np
 
-from ringscope_link import COUNT, OutBatch, decode_events, encode_event, event_size
+from ringscope_link import COUNT, OutBatch, decode_events, event_size
 
 ctx = None  # the Context of this process, set by ringscope_bridge before the user's module runs
 
@@ -24,7 +24,7 @@ class Context:
         self.sources = init["sources"]
         self.sinks = init["sinks"]
         self.observes = init["observes"]
-        self.outputs = [OutBatch(link, i) for i in range(len(self.sinks))]
+        self.outputs = [OutBatch(link, i, info) for i, info in enumerate(self.sinks)]
 
     def flush(self):
         for o in self.outputs:
@@ -64,7 +64,7 @@ class Reader:
         self.values_per_slot = self.info["values_per_slot"]
         self.dtype = d["dtype"]
         self.metadata_dtype = [("counter", np.longlong), ("timestamp", np.float64), ("deadtime", np.float64)]
-        self.batch = max(1, min(64, (1 << 20) // event_size(self.info)))
+        self.batch = max(1, min(64, ctx.link.plan["read"]["size"] // event_size(self.info)))
         self.queue = []
         self.meta = (0, -1.0, -1.0)
         self.ended = False
@@ -75,8 +75,8 @@ class Reader:
             ctx.link.send("G", COUNT.pack(self.batch))
             ctx.link.flush()
             kind, payload = ctx.link.recv()
-            if kind == "E":
-                self.queue = decode_events(payload, self.info)
+            if kind == "e":
+                self.queue = decode_events(COUNT.unpack(payload)[0], self.info, ctx.link.shared, ctx.link.plan["read"]["offset"])
                 self.queue.reverse()
             else:
                 self.ended = True
@@ -97,7 +97,19 @@ class Writer:
         self.names = [n for n, _ in self.info["fields"]]
 
     def put(self, arr, meta):
-        ctx.outputs[self.index].add(encode_event(arr, meta, self.info))
+        batch = ctx.outputs[self.index]
+        off, views = batch.slot()
+        for view, (name, _) in zip(views, self.info["fields"]):
+            view[:] = arr[name]
+        batch.commit(off, meta)
+
+    def put_channels(self, data, meta):
+        """mimoCoRB's rbImport/rbPut: data[i] into the buffer's i-th field, straight into the shared file."""
+        batch = ctx.outputs[self.index]
+        off, views = batch.slot()
+        for i, view in enumerate(views):
+            view[:] = data[i]
+        batch.commit(off, meta)
 
     def conform(self, d):
         """A buffer record from what the user returned: fields by name, unknown ones refused (never silent zeros)."""

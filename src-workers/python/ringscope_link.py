@@ -1,13 +1,19 @@
-"""The pipe between one RingScope worker thread and the Python process it started.
+"""The link between one RingScope worker thread and the Python process it started.
 
-Frames both ways: a little-endian u32 payload length, one byte of kind, the payload.
-Events travel in batches: u32 count, then per event counter (int64), timestamp
-(float64, seconds since the epoch, as mimoCoRB has it), deadtime (float64) and the
-fields one after the other, each as values_per_slot values of its exact dtype.
+Frames over the process's original stdin/stdout: a little-endian u32 payload length, one
+byte of kind, the payload. Events lie in a file both sides map (the worker made it, its
+plan comes in the init frame): one after the other, each as counter (int64), timestamp
+(float64, seconds since the epoch, as mimoCoRB has it), deadtime (float64) and the fields
+one after the other, each as values_per_slot values of its exact dtype. Frames only say
+how many events and where: "e" (count) for events the worker put in the read region,
+"p" (output, half, count) for a batch Python put in one half of an output's region,
+"A" (output) when the worker has taken a batch and the half is free again.
 """
 
+import collections
 import fcntl
 import json
+import mmap
 import os
 import select
 import struct
@@ -18,6 +24,7 @@ import numpy as np
 HEADER = struct.Struct("<IB")
 META = struct.Struct("<qdd")
 COUNT = struct.Struct("<I")
+PUT = struct.Struct("<BBI")
 
 
 class Link:
@@ -25,14 +32,22 @@ class Link:
 
     def __init__(self, fd_in, fd_out):
         self.fd_in = fd_in  # unbuffered, so that select() sees every byte not yet read
-        self.fout = os.fdopen(fd_out, "wb", buffering=1 << 20)
+        self.fout = os.fdopen(fd_out, "wb", buffering=1 << 16)
         for fd in (fd_in, fd_out):
-            try:  # 1 MiB pipes (Linux; 64 kB by default): a batch of waveforms crosses in one go, not in 16 turns
+            try:  # 1 MiB pipes (Linux; 64 kB by default): room for many frames
                 fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
             except OSError:
                 pass
         self.stopped = False
-        self.pending = []  # frames read while looking for a stop
+        self.pending = []  # frames read while looking for a stop or an ack
+        self.acked = collections.Counter()  # batches the worker has taken, per output
+        self.shared = None
+
+    def attach(self, plan):
+        """Maps the file the worker shares (plan: path, size, read and sink regions)."""
+        with open(plan["path"], "r+b") as f:
+            self.shared = mmap.mmap(f.fileno(), plan["size"])
+        self.plan = plan
 
     def send(self, kind, payload=b""):
         self.fout.write(HEADER.pack(len(payload), ord(kind)))
@@ -62,14 +77,22 @@ class Link:
         payload = self._exact(n) if n else b""
         return chr(kind), payload or b""
 
+    def _control(self, kind, payload):
+        """Handles a stop or an ack; False for any other frame."""
+        if kind == "S":
+            self.stopped = True
+        elif kind == "A":
+            self.acked[payload[0]] += 1
+        else:
+            return False
+        return True
+
     def recv(self):
-        """The next frame from the engine (blocking); a stop frame only marks the link stopped."""
+        """The next frame from the engine (blocking); stop and ack frames only mark their state."""
         while True:
             kind, payload = self.pending.pop(0) if self.pending else self._read()
-            if kind == "S":
-                self.stopped = True
-                continue
-            return kind, payload
+            if not self._control(kind, payload):
+                return kind, payload
 
     def poll_stop(self):
         """True once the engine said stop (looks without blocking)."""
@@ -77,11 +100,21 @@ class Link:
             return True
         while select.select([self.fd_in], [], [], 0)[0]:
             kind, payload = self._read()
-            if kind in ("S", "Z"):
+            if kind == "Z":
                 self.stopped = True
                 break
-            self.pending.append((kind, payload))
+            if not self._control(kind, payload):
+                self.pending.append((kind, payload))
         return self.stopped
+
+    def wait_ack(self, index, count):
+        """Blocks until the worker has taken `count` batches of output `index`."""
+        while self.acked[index] < count:
+            kind, payload = self._read()
+            if kind == "Z":  # the engine went away: nothing will take this batch
+                os._exit(1)
+            if not self._control(kind, payload):
+                self.pending.append((kind, payload))
 
 
 def buffer_dtype(info):
@@ -93,58 +126,80 @@ def event_size(info):
     return META.size + sum(np.dtype(t).itemsize for _, t in info["fields"]) * info["values_per_slot"]
 
 
-def decode_events(payload, info):
-    """A batch frame as a list of (structured array of values_per_slot rows, (counter, timestamp, deadtime))."""
-    (count,) = COUNT.unpack_from(payload, 0)
-    off = COUNT.size
+def decode_events(count, info, buf, base):
+    """`count` events at offset `base` of `buf` as a list of (structured array of values_per_slot rows, (counter, timestamp, deadtime))."""
+    off = base
     n = info["values_per_slot"]
     dt = info["np_dtype"]
     out = []
     for _ in range(count):
-        meta = META.unpack_from(payload, off)
+        meta = META.unpack_from(buf, off)
         off += META.size
         arr = np.empty(n, dtype=dt)
         for name, t in info["fields"]:
             ft = np.dtype(t).newbyteorder("<")
-            arr[name] = np.frombuffer(payload, dtype=ft, count=n, offset=off)
+            arr[name] = np.frombuffer(buf, dtype=ft, count=n, offset=off)
             off += ft.itemsize * n
         out.append((arr, meta))
     return out
 
 
-def encode_event(arr, meta, info):
-    parts = [META.pack(int(meta[0]), float(meta[1]), float(meta[2]))]
-    for name, _ in info["fields"]:
-        parts.append(np.ascontiguousarray(arr[name]).tobytes())
-    return b"".join(parts)
-
-
 class OutBatch:
-    """Events for one buffer, sent when enough are together or some time has passed."""
+    """Events for one output buffer, written straight into one half of its region of the shared
+    file and announced when enough are together or some time has passed; the other half is
+    being copied into the ring buffer meanwhile."""
 
     MAX_EVENTS = 64
-    MAX_BYTES = 1 << 20
     MAX_SECONDS = 0.05
 
-    def __init__(self, link, index):
+    def __init__(self, link, index, info):
         self.link = link
         self.index = index
-        self.events = []
-        self.bytes = 0
+        self.info = info
+        region = link.plan["sinks"][index]
+        self.base = region["offset"]
+        self.half = region["half"]
+        self.size = event_size(info)
+        self.per_batch = max(1, min(self.MAX_EVENTS, self.half // self.size))
+        self.batches = 0  # announced so far; batch k lies in half k % 2
+        self.count = 0
         self.since = time.monotonic()
+        self.last = 0.0  # when the previous event came
+        self.views = {}
 
-    def add(self, blob):
-        if not self.events:
+    def slot(self):
+        """(metadata offset, field views) of the next event's place in the file."""
+        if self.count == 0:
+            if self.batches >= 2:  # the batch before the last one lay in this half
+                self.link.wait_ack(self.index, self.batches - 1)
             self.since = time.monotonic()
-        self.events.append(blob)
-        self.bytes += len(blob)
-        if len(self.events) >= self.MAX_EVENTS or self.bytes >= self.MAX_BYTES or time.monotonic() - self.since > self.MAX_SECONDS:
+        off = self.base + (self.batches % 2) * self.half + self.count * self.size
+        views = self.views.get(off)
+        if views is None:
+            views, at = [], off + META.size
+            n = self.info["values_per_slot"]
+            for _, t in self.info["fields"]:
+                ft = np.dtype(t).newbyteorder("<")
+                views.append(np.frombuffer(self.link.shared, dtype=ft, count=n, offset=at))
+                at += ft.itemsize * n
+            self.views[off] = views
+        return off, views
+
+    def commit(self, off, meta):
+        """The event at `off` is written: its metadata, then the batch goes when full, old enough, or the events are slow."""
+        META.pack_into(self.link.shared, off, int(meta[0]), float(meta[1]), float(meta[2]))
+        self.count += 1
+        now = time.monotonic()
+        # Events further apart than MAX_SECONDS gain nothing from waiting for company: each goes at once.
+        slow = now - self.last > self.MAX_SECONDS
+        self.last = now
+        if slow or self.count >= self.per_batch or now - self.since > self.MAX_SECONDS:
             self.send()
 
     def send(self):
-        if not self.events:
+        if not self.count:
             return
-        self.link.send("P", bytes([self.index]) + COUNT.pack(len(self.events)) + b"".join(self.events))
-        self.events = []
-        self.bytes = 0
+        self.link.send("p", PUT.pack(self.index, self.batches % 2, self.count))
+        self.batches += 1
+        self.count = 0
         self.link.flush()
