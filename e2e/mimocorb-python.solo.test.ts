@@ -2,7 +2,7 @@
 // CLI): the lifetime example for 20,000 events with its lifetime fit and mimoCoRB's text
 // file, the demo, and a Ctrl-C to the whole process group (as a terminal sends it).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,4 +182,51 @@ describe('Ctrl-C', () => {
     for (const f of Object.values(s.functions)) expect(f.errors).toEqual([]);
     await expectReconciled(s, dir);
   }, 600_000);
+});
+
+describe('SIGKILL of the engine', () => {
+  /** Processes whose working folder is `dir` (the Python processes of a run start in the setup's folder). */
+  const processesIn = (dir: string) =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return readlinkSync(`/proc/${p}/cwd`) === dir;
+        } catch {
+          return false;
+        }
+      });
+
+  for (const fork of ['1', '0']) {
+    it(`leaves no Python running (${fork === '1' ? 'forked by the fork server' : 'RINGSCOPE_PYTHON_FORK=0'}), even one in user code that never looks at its link`, async () => {
+      const ex = examples();
+      // The source sleeps in user code for ever after its first events (nothing ends it but its parent's death).
+      writeFileSync(
+        join(ex, 'modules', 'stuck_source.py'),
+        `import time\nimport numpy as np\nfrom mimocorb.buffer_control import rbImport\n\ndef source(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):\n    n = sink_list[0]["values_per_slot"]\n    def gen():\n        for k in range(3):\n            yield ([np.full(n, k)], None)\n        while True:\n            time.sleep(1)\n    rbImport(sink_list=sink_list, config_dict=config_dict, ufunc=gen, **rb_info)()\n`,
+      );
+      writeFileSync(
+        join(ex, 'stuck.yaml'),
+        'RingBuffer:\n  - RB_1: {number_of_slots: 4, channel_per_slot: 2, data_type: {1: [x, float64]}}\nFunctions:\n  - Fkt_1: {file_name: modules/stuck_source, fkt_name: source, RB_assign: {RB_1: write}}\n  - Fkt_2: {file_name: modules/exporters, fkt_name: drain, RB_assign: {RB_1: read}}\n',
+      );
+      const child = spawn(process.execPath, [ringscopeBin, 'run', join(ex, 'stuck.yaml'), '--output', join(ex, 'out'), '--status-every', '0'], {
+        cwd: repoRoot,
+        env: { ...env, RINGSCOPE_PYTHON_FORK: fork },
+      });
+      let stderr = '';
+      const flowing = new Promise<void>((res) =>
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (/RB_1 [\d.,]+ Hz 3 ev/.test(stderr)) res();
+        }),
+      );
+      const exited = new Promise<void>((res) => child.on('exit', () => res()));
+      await flowing;
+      expect(processesIn(ex).length).toBeGreaterThanOrEqual(2); // the two functions' Pythons (and a fork server)
+      child.kill('SIGKILL');
+      await exited;
+      for (let i = 0; i < 100 && processesIn(ex).length; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(processesIn(ex)).toEqual([]);
+    }, 300_000);
+  }
 });

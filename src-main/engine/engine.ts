@@ -9,6 +9,7 @@ import type { BufferInfo, EngineEvents, EngineHandle, EventSnapshot, HistogramSu
 import { isSource, readerGroups, type RunPlan } from './plan';
 import { LiveAnalysis } from './live-analysis';
 import { Observers } from './observers';
+import { startForkServers } from './python-forkserver';
 import { createRun, drainGroup, endBuffer, reclaimInstance, spawnInstance, terminateInstance, type Instance, type Run } from './run';
 import { createRunDirectory, discardRunDirectory, snapshotSetup } from './run-directory';
 import { giveReserveUp, RUN_FILE_EVERY_S, setReserveAside, writeRunFile } from './run-file';
@@ -141,6 +142,8 @@ export class Engine implements EngineHandle {
     this.writeProgress(run);
     this.log('info', 'engine', `run started in ${dir} (runevents ${run.runevents || 'unlimited'}, runtime ${run.runtime ? `${run.runtime} s` : 'unlimited'})`);
 
+    // Python functions fork from one process that imported their modules once (as mimoCoRB's do).
+    if (this.plan.functions.some((f) => f.python)) run.forks = await startForkServers(this.plan.functions, dirname(this.plan.setupPath), (level, m) => this.log(level, 'engine', m));
     const entry = workerEntry();
     let slot = 0;
     for (const fn of this.plan.functions) {
@@ -385,6 +388,7 @@ export class Engine implements EngineHandle {
     clearInterval(run.statusTimer);
     run.clock.disarm();
     if (run.graceTimer) clearTimeout(run.graceTimer);
+    run.forks?.close();
     const reason: EndReason = run.endReason ?? 'source_ended';
     const finalStatus = collectStatus(this.plan, run, this._state);
     const summary = runSummary(this.plan, run, finalStatus, reason, reason === 'error' ? run.error : null);

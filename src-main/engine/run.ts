@@ -8,6 +8,7 @@ import type { DiskStatus, EndReason, FunctionError, FunctionState, RunSummary } 
 import { DiskWatch } from './disk-watch';
 import { RUN_CONTROL, STAT, type WorkerInit } from '../../src-workers/runtime/protocol';
 import { isSource, readerGroups, type PlannedFunction, type RunPlan } from './plan';
+import type { ForkServers } from './python-forkserver';
 import type { WorkerEntry } from './worker-entry';
 
 export interface Instance {
@@ -64,6 +65,8 @@ export interface Run {
   drainers: Promise<void>[];
   /** Resolves when every instance is ready (or the run ended before). */
   ready: Deferred<void>;
+  /** The run's Python fork servers (python-forkserver.ts); null before they started or without Python functions. */
+  forks: ForkServers | null;
 }
 
 /** Per buffer, the sample the rates were last computed from, and those rates. */
@@ -181,6 +184,7 @@ export function createRun(plan: RunPlan, o: RunOptions): { run: Run; statsStride
     finished,
     drainers: [],
     ready,
+    forks: null,
   };
   return { run, statsStride };
 }
@@ -196,7 +200,7 @@ export function spawnInstance(plan: RunPlan, run: Run, fn: PlannedFunction, inde
     instances: fn.num_process,
     builtin: fn.builtin,
     moduleUrl: fn.moduleUrl,
-    python: fn.python ?? null,
+    python: fn.python ? { ...fn.python, forkServer: run.forks?.socketFor(fn.python.python) ?? null } : null,
     config: fn.config,
     on_error: fn.on_error,
     assign: fn.assign.map((a) => ({ ...a, descriptor: run.buffers.get(a.buffer)!.descriptor })),

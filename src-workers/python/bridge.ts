@@ -1,15 +1,14 @@
-// Runs a mimoCoRB Python function: the worker thread starts one Python process
-// (ringscope_bridge.py) and serves its ring-buffer handles: requests and answers as
-// small frames over the process's stdin/stdout, the events themselves in batches
-// through a file both map (shared-file.ts). The worker keeps the handles, so run
-// control, statistics, reclaiming and error handling stay those of every function.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
+// Runs a mimoCoRB Python function: the worker thread gets one Python process
+// (ringscope_bridge.py: forked by the run's fork server, or one of its own; process.ts)
+// and serves its ring-buffer handles: requests and answers as small frames, the events
+// themselves in batches through a file both map (shared-file.ts). The worker keeps the
+// handles, so run control, statistics, reclaiming and error handling stay those of every function.
 import type { Reader, RingBufferLayout, Writer } from '../../src-shared/ringbuffer';
 import { loadBuiltin } from '../builtins/index';
 import type { RuntimeIO } from '../runtime/io';
 import type { PythonInit, WorkerInit } from '../runtime/protocol';
-import { encodeEvents, eventBytes, fillEvent, frame, FrameReader, parsePut, u32, type Frame } from './frames';
+import { encodeEvents, eventBytes, fillEvent, parsePut, u32, type Frame } from './frames';
+import { forkPython, Lines, spawnPython, type PythonProcess } from './process';
 import { SharedFile, type SharedPlan } from './shared-file';
 
 const POLL_MS = 200;
@@ -38,12 +37,6 @@ function initMessage(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: Sh
   };
 }
 
-function start(py: PythonInit, io: RuntimeIO): ChildProcessWithoutNullStreams {
-  const env = { ...process.env, PYTHONPATH: [py.bridgeDir, process.env.PYTHONPATH].filter(Boolean).join(':'), PYTHONUNBUFFERED: '1' };
-  // A process group of its own: a terminal's Ctrl-C goes to the engine, which stops the run and drains.
-  return spawn(py.python, [join(py.bridgeDir, 'ringscope_bridge.py')], { env, cwd: io.setupDirectory, stdio: 'pipe', detached: true });
-}
-
 /** Runs one instance of a Python function until its process ends. */
 export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit): Promise<void> {
   const reader: Reader | undefined = Object.values(io.readers)[0];
@@ -57,8 +50,22 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
   } catch (e) {
     throw new Error(`cannot make the file ${py.shown} shares with the worker: ${(e as Error).message}`);
   }
+  const tail: string[] = [];
+  const lines = new Lines((line) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+    io.log(`[python] ${line}`);
+  });
+  const handles = { reader, readLayout, writers, writeLayouts };
   try {
-    await serve(io, init, py, shared, { reader, readLayout, writers, writeLayouts });
+    const forked = py.forkServer ? await forkPython(py.forkServer, lines) : null;
+    // A fork server that is gone before its process said hello: nothing was exchanged, a Python of its own takes over.
+    if (forked && (await serve(io, init, py, shared, handles, forked, lines, tail)) === 'no-hello') {
+      io.log('[python] the fork server did not answer; starting a Python of its own');
+    } else if (forked) {
+      return;
+    }
+    await serve(io, init, py, shared, handles, spawnPython(py, io.setupDirectory, lines), lines, tail);
   } finally {
     shared.close();
   }
@@ -71,26 +78,9 @@ interface Handles {
   writeLayouts: RingBufferLayout[];
 }
 
-async function serve(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: SharedFile, { reader, readLayout, writers, writeLayouts }: Handles): Promise<void> {
-  const child = start(py, io);
-  const tail: string[] = [];
-  let spawnError: Error | null = null;
-  child.on('error', (e) => (spawnError = e));
-  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-  let partial = '';
-  child.stderr.setEncoding('utf8').on('data', (s: string) => {
-    const lines = (partial + s).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-      io.log(`[python] ${line}`);
-    }
-  });
-  child.stdin.on('error', () => {}); // the process may end first; its exit is what counts
-  const send = (kind: string, payload?: Uint8Array) => {
-    if (!child.stdin.destroyed) child.stdin.write(frame(kind, payload));
-  };
+/** Serves one Python process until it ends; 'no-hello' when a forked one ended before it said anything. */
+async function serve(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: SharedFile, { reader, readLayout, writers, writeLayouts }: Handles, proc: PythonProcess, lines: Lines, tail: string[]): Promise<'no-hello' | void> {
+  const send = proc.send;
   send('I', Buffer.from(JSON.stringify(initMessage(io, init, py, shared.plan))));
 
   const isSource = !reader;
@@ -103,14 +93,19 @@ async function serve(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: Sh
   const onStop = () => isSource && stopPython();
   io.signal.addEventListener('abort', onStop);
 
-  const frames = new FrameReader(child.stdout);
+  let hello = false;
   let done = false;
   let reported = false;
   try {
     for (;;) {
-      const f = await frames.next();
+      const f = await proc.frames.next();
       if (!f) break;
       shared.unlink(); // Python opened the file before it said anything
+      if (f.kind === 'H') {
+        hello = true;
+        proc.pid = Number(f.payload.toString('utf8')) || proc.pid;
+        continue;
+      }
       if (f.kind === 'D') {
         done = true;
         continue;
@@ -135,24 +130,25 @@ async function serve(io: RuntimeIO, init: WorkerInit, py: PythonInit, shared: Sh
       else throw new Error(`the Python side of ${init.name} sent an unknown message (${JSON.stringify(f.kind)})`);
     }
   } catch (e) {
-    child.kill('SIGKILL');
+    proc.kill();
     throw e;
   } finally {
     io.signal.removeEventListener('abort', onStop);
-    child.stdin.end();
+    proc.end();
   }
-  const code = await exited;
-  if (spawnError) {
-    const err = spawnError as NodeJS.ErrnoException;
+  const code = await proc.exited;
+  lines.flush();
+  if (proc.forked && !hello) return 'no-hello';
+  const err = proc.startError();
+  if (err) {
     throw new Error(
       err.code === 'ENOENT'
         ? `cannot start the Python "${py.python}" for ${py.shown}: not found. Install Python 3 with numpy, or name one with python: in the setup or the RINGSCOPE_PYTHON environment variable.`
         : `cannot start the Python "${py.python}" for ${py.shown}: ${err.message}`,
     );
   }
-  if (partial) io.log(`[python] ${partial}`);
   if (!done && !reported && !io.internal.stopping()) {
-    throw new Error(`the Python process of ${py.shown} ended (exit code ${code}) before its function returned${tail.length ? `; it said:\n${tail.join('\n')}` : ''}`);
+    throw new Error(`the Python process of ${py.shown} ended${code === null ? '' : ` (exit code ${code})`} before its function returned${tail.length ? `; it said:\n${tail.join('\n')}` : ''}`);
   }
 }
 

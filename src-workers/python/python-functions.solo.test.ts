@@ -4,7 +4,8 @@
 // what Python writes checked against the layout, pause, and validate's checks.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary, StatusReport } from '../../src-shared/engine/status';
 import type { Engine } from '../../src-main/engine/engine';
@@ -249,6 +250,62 @@ Functions:
     expect(s.buffers.RB_1.written).toBe(3);
     expect(s.buffers.RB_1.released.Fkt_2).toBe(3);
     expect(ours()).toEqual([]);
+  }, 300_000);
+
+  for (const fork of [true, false]) {
+    it(`${fork ? 'forked from the fork server' : 'RINGSCOPE_PYTHON_FORK=0: a Python of its own'}: a process that dies is the function's error, with what it printed${fork ? '; modules are imported once, as mimoCoRB does' : ''}`, async () => {
+      const dying = `
+import os
+import numpy as np
+from mimocorb.buffer_control import rbTransfer
+
+with open(os.path.join(os.path.dirname(__file__), "imported.txt"), "a") as f:
+    print("imported", file=f)
+
+def flt(source_list=None, sink_list=None, observe_list=None, config_dict=None, **rb_info):
+    def f(data):
+        if int(data["x"][0]) == 5:
+            print("leaving at event 5", flush=True)
+            os._exit(7)
+        rec = np.zeros((1,), dtype=sink_list[0]["dtype"])
+        return [rec]
+    rbTransfer(source_list=source_list, sink_list=sink_list, config_dict=config_dict, ufunc=f, **rb_info)()
+`;
+      const setup = folder(setupText({ onError: 'stop' }), { flt: dying });
+      const before = process.env.RINGSCOPE_PYTHON_FORK;
+      if (!fork) process.env.RINGSCOPE_PYTHON_FORK = '0';
+      try {
+        const engine = await engineFor(setup);
+        await engine.start({ outputDirectory: join(tmp, 'out') });
+        const s = await engine.waitForEnd();
+        expect(s.end_reason).toBe('error');
+        expect(s.error).toMatch(new RegExp(`the Python process of \\S*modules/flt\\.py ended${fork ? '' : ' \\(exit code 7\\)'} before its function returned; it said:\\n[\\s\\S]*leaving at event 5`));
+        for (const [name, b] of Object.entries(s.buffers)) for (const [g, r] of Object.entries(b.released)) expect(r, `${name} by ${g}`).toBe(b.written);
+        // num_process: 2 — imported once in the fork server, or once per process.
+        expect(readFileSync(join(dirname(setup), 'modules', 'imported.txt'), 'utf8').trim().split('\n')).toHaveLength(fork ? 1 : 2);
+      } finally {
+        if (before === undefined) delete process.env.RINGSCOPE_PYTHON_FORK;
+        else process.env.RINGSCOPE_PYTHON_FORK = before;
+      }
+    }, 300_000);
+  }
+
+  it('removes what a killed engine left in the shared folder (files named after a process that is gone)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const left = [join(SHM, `ringscope-python-${dead}-0123456789ab`), join(SHM, `ringscope-fork-${dead}-0123456789ab.sock`)];
+    for (const f of left) writeFileSync(f, '');
+    const mine = join(SHM, `ringscope-python-${process.pid}-0123456789ab`); // this process runs: kept
+    writeFileSync(mine, '');
+    try {
+      const engine = await engineFor(folder(setupText({ runevents: 20 })));
+      await engine.start({ outputDirectory: join(tmp, 'out') });
+      const s = await engine.waitForEnd();
+      expect(s.buffers.RB_1.written).toBe(20);
+      expect(left.filter((f) => existsSync(f))).toEqual([]);
+      expect(existsSync(mine)).toBe(true);
+    } finally {
+      rmSync(mine, { force: true });
+    }
   }, 300_000);
 
   it('holds a Python source while paused and goes on after resume', async () => {

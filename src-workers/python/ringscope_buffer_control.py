@@ -14,7 +14,16 @@ import numpy as np
 import ringscope_context as rc
 from ringscope_context import FunctionStopped, Reader, Writer, copy_of, delegate, first, info_of, user_call  # noqa: F401
 from ringscope_link import COUNT, decode_events
-from ringscope_txt import rb_toTxtfile  # noqa: F401  (its own file: the format adapted from mimoCoRB)
+
+class rb_toTxtfile:
+    """mimoCoRB's text export (ringscope_txt: the format adapted from mimoCoRB). pandas, which it
+    needs, takes half a second of CPU to import: only a process that builds one imports it."""
+
+    def __new__(cls, *args, **kwargs):
+        from ringscope_txt import rb_toTxtfile as txt
+
+        return txt(*args, **kwargs)
+
 
 class rbImport:
     """Puts the (data, metadata) tuples of a user generator into the first sink buffer."""

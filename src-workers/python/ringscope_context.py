@@ -7,7 +7,7 @@ import traceback
 
 import numpy as np
 
-from ringscope_link import COUNT, OutBatch, decode_events, event_size
+from ringscope_link import COUNT, OutBatch, decode_events, event_size, start_flusher
 
 ctx = None  # the Context of this process, set by ringscope_bridge before the user's module runs
 
@@ -25,6 +25,7 @@ class Context:
         self.sinks = init["sinks"]
         self.observes = init["observes"]
         self.outputs = [OutBatch(link, i, info) for i, info in enumerate(self.sinks)]
+        start_flusher(self.outputs)
 
     def flush(self):
         for o in self.outputs:
@@ -99,16 +100,24 @@ class Writer:
     def put(self, arr, meta):
         batch = ctx.outputs[self.index]
         off, views = batch.slot()
-        for view, (name, _) in zip(views, self.info["fields"]):
-            view[:] = arr[name]
+        try:
+            for view, (name, _) in zip(views, self.info["fields"]):
+                view[:] = arr[name]
+        except BaseException:
+            batch.abandon()
+            raise
         batch.commit(off, meta)
 
     def put_channels(self, data, meta):
         """mimoCoRB's rbImport/rbPut: data[i] into the buffer's i-th field, straight into the shared file."""
         batch = ctx.outputs[self.index]
         off, views = batch.slot()
-        for i, view in enumerate(views):
-            view[:] = data[i]
+        try:
+            for i, view in enumerate(views):
+                view[:] = data[i]
+        except BaseException:
+            batch.abandon()
+            raise
         batch.commit(off, meta)
 
     def conform(self, d):

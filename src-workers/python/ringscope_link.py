@@ -17,6 +17,7 @@ import mmap
 import os
 import select
 import struct
+import threading
 import time
 
 import numpy as np
@@ -28,7 +29,7 @@ PUT = struct.Struct("<BBI")
 
 
 class Link:
-    """Framed messages over the process's original stdin/stdout (user prints go to stderr)."""
+    """Framed messages over the process's original stdin/stdout, or the connection a forked process got (user prints go elsewhere)."""
 
     def __init__(self, fd_in, fd_out):
         self.fd_in = fd_in  # unbuffered, so that select() sees every byte not yet read
@@ -42,6 +43,7 @@ class Link:
         self.pending = []  # frames read while looking for a stop or an ack
         self.acked = collections.Counter()  # batches the worker has taken, per output
         self.shared = None
+        self.lock = threading.RLock()  # frames go from the main thread and from the batches' flusher
 
     def attach(self, plan):
         """Maps the file the worker shares (plan: path, size, read and sink regions)."""
@@ -50,14 +52,16 @@ class Link:
         self.plan = plan
 
     def send(self, kind, payload=b""):
-        self.fout.write(HEADER.pack(len(payload), ord(kind)))
-        self.fout.write(payload)
+        with self.lock:
+            self.fout.write(HEADER.pack(len(payload), ord(kind)))
+            self.fout.write(payload)
 
     def send_json(self, kind, obj):
         self.send(kind, json.dumps(obj).encode())
 
     def flush(self):
-        self.fout.flush()
+        with self.lock:
+            self.fout.flush()
 
     def _exact(self, n):
         chunks = []
@@ -147,7 +151,8 @@ def decode_events(count, info, buf, base):
 class OutBatch:
     """Events for one output buffer, written straight into one half of its region of the shared
     file and announced when enough are together or some time has passed; the other half is
-    being copied into the ring buffer meanwhile."""
+    being copied into the ring buffer meanwhile. The lock is held from slot() to commit() (or
+    abandon()): the flusher thread sends a batch that waited too long only between events."""
 
     MAX_EVENTS = 64
     MAX_SECONDS = 0.05
@@ -166,12 +171,14 @@ class OutBatch:
         self.since = time.monotonic()
         self.last = 0.0  # when the previous event came
         self.views = {}
+        self.lock = threading.Lock()
 
     def slot(self):
-        """(metadata offset, field views) of the next event's place in the file."""
+        """(metadata offset, field views) of the next event's place in the file; commit() or abandon() follows."""
+        if self.count == 0 and self.batches >= 2:  # the batch before the last one lay in this half
+            self.link.wait_ack(self.index, self.batches - 1)  # (the flusher leaves an empty batch alone)
+        self.lock.acquire()
         if self.count == 0:
-            if self.batches >= 2:  # the batch before the last one lay in this half
-                self.link.wait_ack(self.index, self.batches - 1)
             self.since = time.monotonic()
         off = self.base + (self.batches % 2) * self.half + self.count * self.size
         views = self.views.get(off)
@@ -185,21 +192,51 @@ class OutBatch:
             self.views[off] = views
         return off, views
 
+    def abandon(self):
+        """The event of the last slot() is not written after all (user code failed while filling it)."""
+        self.lock.release()
+
     def commit(self, off, meta):
         """The event at `off` is written: its metadata, then the batch goes when full, old enough, or the events are slow."""
-        META.pack_into(self.link.shared, off, int(meta[0]), float(meta[1]), float(meta[2]))
-        self.count += 1
-        now = time.monotonic()
-        # Events further apart than MAX_SECONDS gain nothing from waiting for company: each goes at once.
-        slow = now - self.last > self.MAX_SECONDS
-        self.last = now
-        if slow or self.count >= self.per_batch or now - self.since > self.MAX_SECONDS:
-            self.send()
+        try:
+            META.pack_into(self.link.shared, off, int(meta[0]), float(meta[1]), float(meta[2]))
+            self.count += 1
+            now = time.monotonic()
+            # Events further apart than MAX_SECONDS gain nothing from waiting for company: each goes at once.
+            slow = now - self.last > self.MAX_SECONDS
+            self.last = now
+            if slow or self.count >= self.per_batch or now - self.since > self.MAX_SECONDS:
+                self._send()
+        finally:
+            self.lock.release()
 
     def send(self):
+        with self.lock:
+            self._send()
+
+    def send_if_old(self):
+        """The flusher: a batch that waited MAX_SECONDS goes (a burst's last events do not wait for the next burst)."""
+        with self.lock:
+            if self.count and time.monotonic() - self.since > self.MAX_SECONDS:
+                self._send()
+
+    def _send(self):
         if not self.count:
             return
         self.link.send("p", PUT.pack(self.index, self.batches % 2, self.count))
         self.batches += 1
         self.count = 0
         self.link.flush()
+
+
+def start_flusher(batches):
+    """A daemon thread that sends batches that waited too long (a generator that blocks cannot)."""
+
+    def run():
+        while True:
+            time.sleep(OutBatch.MAX_SECONDS)
+            for b in batches:
+                b.send_if_old()
+
+    if batches:
+        threading.Thread(target=run, name="ringscope-flusher", daemon=True).start()

@@ -9,7 +9,7 @@
 // buffer, which Python fills in turn while the worker copies the other into the ring
 // buffer (its ack frees a half). Python gets the plan in its init frame; the worker
 // removes the file's name as soon as Python has said anything (it has mapped it by then).
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -31,8 +31,38 @@ export interface SharedPlan {
 }
 
 /** Where the file goes: tmpfs where there is one, so that nothing reaches a disk. */
-function folder(): string {
+export function sharedFolder(): string {
   return process.platform === 'linux' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+/**
+ * Removes files an engine killed at the wrong moment left (a shared file whose Python never
+ * said hello, a fork server's socket): those named after a process that no longer runs.
+ */
+export function sweepStale(dir = sharedFolder()): string[] {
+  const gone: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return gone;
+  }
+  for (const name of names) {
+    const m = /^ringscope-(?:python|fork)-(\d+)-[0-9a-f]+(?:\.sock)?$/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    gone.push(name);
+  }
+  return gone;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class SharedFile {
@@ -52,7 +82,7 @@ export class SharedFile {
       offset += 2 * half;
       return s;
     });
-    const path = join(folder(), `ringscope-python-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const path = join(sharedFolder(), `ringscope-python-${process.pid}-${randomBytes(6).toString('hex')}`);
     this.fd = openSync(path, 'wx+', 0o600);
     try {
       ftruncateSync(this.fd, Math.max(offset, PAGE));

@@ -68,6 +68,8 @@ export interface PythonInit {
   shown: string;
   /** The folder holding ringscope_bridge.py and the mimocorb.buffer_control stand-in. */
   bridgeDir: string;
+  /** The Unix socket of the run's fork server for this interpreter; absent or null: start a Python of its own. */
+  forkServer?: string | null;
 }
 
 /** Worker → engine. */
