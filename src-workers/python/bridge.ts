@@ -58,7 +58,7 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
   });
   const handles = { reader, readLayout, writers, writeLayouts };
   try {
-    const forked = py.forkServer ? await forkPython(py.forkServer, lines) : null;
+    const forked = py.forkServer ? await forkPython(py.forkServer, py.module, lines) : null;
     // A fork server that is gone before its process said hello: nothing was exchanged, a Python of its own takes over.
     if (forked && (await serve(io, init, py, shared, handles, forked, lines, tail)) === 'no-hello') {
       io.log('[python] the fork server did not answer; starting a Python of its own');

@@ -80,9 +80,10 @@ function connect(socket: string, first: string): Promise<Socket | null> {
 }
 
 /** A process forked for the instance by the fork server at `socket` (a link and a print connection); null when it cannot be reached. */
-export async function forkPython(socket: string, lines: Lines): Promise<PythonProcess | null> {
+export async function forkPython(socket: string, module: string, lines: Lines): Promise<PythonProcess | null> {
   const token = randomBytes(12).toString('hex');
-  const link = await connect(socket, `link ${token}\n`);
+  // The module tells the server which import this process waits for (it forks once that is in).
+  const link = await connect(socket, `link ${token} ${Buffer.from(module, 'utf8').toString('hex')}\n`);
   if (!link) return null;
   const printed = await connect(socket, `print ${token}\n`);
   if (!printed) {

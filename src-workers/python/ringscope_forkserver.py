@@ -9,9 +9,11 @@ second to a second of CPU each, on every core the run needs).
 
     python ringscope_forkserver.py '{"socket": ..., "setup_directory": ..., "modules": [...]}'
 
-It listens on the Unix socket first and says "listening" on stdout. A worker thread
-connects twice, starting each connection with a line "link <token>" or "print <token>";
-once both are there it gets a forked process of its own, which runs ringscope_bridge.main
+It listens on the Unix socket first and says "listening" on stdout, then imports the
+modules one by one in the setup's order. A worker thread connects twice, starting each
+connection with a line "link <token> <module>" or "print <token>"; once both are there
+and its module is imported (the source's is first, so the source runs while the filters'
+modules still load) it gets a forked process of its own, which runs ringscope_bridge.main
 with the first as its link and the second as its stdout and stderr (what it prints,
 straight from the file descriptors, as a pipe would carry it). The server ends when its
 stdin closes (the engine ended the run, or is gone). A module that fails to import here
@@ -26,29 +28,25 @@ import socket
 import sys
 
 
-def preload(modules, setup_directory):
-    """Imports each module as the bridge would; those that fail are left out."""
+def preload(path, missing, loaded):
+    """Imports one module as the bridge would (None when it fails: the forked process imports it again and reports why)."""
     import ringscope_bridge as bridge
 
-    missing = bridge.install_buffer_control()
-    os.chdir(setup_directory)
-    loaded = {}
-    for path in modules:
-        sys.path.insert(0, os.path.dirname(path))
-        try:
-            loaded[path] = bridge.load_module({"module": path, "shown": path}, missing)
-        except BaseException:  # noqa: BLE001 - the forked process imports it again and reports why
-            pass
-    return loaded
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        loaded[path] = bridge.load_module({"module": path, "shown": path}, missing)
+    except BaseException:  # noqa: BLE001
+        loaded[path] = None
 
 
-def child(link_conn, print_conn, listener, waiting, loaded):
+def child(link_conn, print_conn, listener, waiting, queue, loaded):
     """The forked process: the bridge over the connection; never returns."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # its own subprocesses report their exit status
     listener.close()
-    for pair in waiting.values():  # other workers' connections: theirs to close, not this process's
-        for conn in pair.values():
-            conn.close()
+    for pair in [*waiting.values(), *queue]:  # other workers' connections: theirs to close, not this process's
+        for key in ("link", "print"):
+            if key in pair:
+                pair[key].close()
     import ringscope_bridge as bridge
     from ringscope_link import Link
 
@@ -62,14 +60,15 @@ def child(link_conn, print_conn, listener, waiting, loaded):
     fd = link_conn.detach()
     code = 2
     try:
-        code = bridge.main(Link(fd, os.dup(fd)), loaded)
+        code = bridge.main(Link(fd, os.dup(fd)), {k: m for k, m in loaded.items() if m is not None})
     finally:
         sys.stderr.flush()
         os._exit(code)
 
 
 def hello(conn):
-    """(role, token) from the line a worker starts a connection with; None for anything else."""
+    """(role, token, module) from the line a worker starts a connection with ("link <token> <module path in hex>"
+    or "print <token>"); None for anything else."""
     conn.settimeout(10)
     data = b""
     try:
@@ -82,7 +81,12 @@ def hello(conn):
         return None
     conn.settimeout(None)
     parts = data.decode("ascii", "replace").split()
-    return (parts[0], parts[1]) if len(parts) == 2 and parts[0] in ("link", "print") else None
+    if len(parts) == 3 and parts[0] == "link":
+        try:
+            return "link", parts[1], bytes.fromhex(parts[2]).decode("utf-8")
+        except ValueError:
+            return None
+    return ("print", parts[1], None) if len(parts) == 2 and parts[0] == "print" else None
 
 
 def main():
@@ -95,11 +99,17 @@ def main():
     import ringscope_bridge as bridge
 
     bridge.die_with_parent()
-    loaded = preload(plan["modules"], plan["setup_directory"])
+    missing = bridge.install_buffer_control()
+    os.chdir(plan["setup_directory"])
+    to_load = list(plan["modules"])  # in the setup's order: the source's module first, as a rule
+    loaded = {}  # module path -> module (None: failed here)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked processes are reaped by the system
     waiting = {}  # token -> the connections of a worker so far
+    queue = []  # complete pairs whose module is not imported yet
     while True:
-        ready = select.select([listener, sys.stdin], [], [])[0]
+        # While modules are left to import, only look for connections; a worker whose module is
+        # in gets its process at once and runs while the next module loads (the other core's work).
+        ready = select.select([listener, sys.stdin], [], [], 0 if to_load else None)[0]
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1 << 12):
             return
         if listener in ready:
@@ -108,14 +118,19 @@ def main():
             if said is None:
                 conn.close()
                 continue
-            role, token = said
-            waiting.setdefault(token, {})[role] = conn
-            pair = waiting[token]
-            if len(pair) < 2:
-                continue
-            del waiting[token]
+            role, token, module = said
+            pair = waiting.setdefault(token, {})
+            pair[role] = conn
+            if module is not None:
+                pair["module"] = module
+            if "link" in pair and "print" in pair:
+                queue.append(waiting.pop(token))
+        if to_load and listener not in ready:
+            preload(to_load.pop(0), missing, loaded)
+        for pair in [p for p in queue if p["module"] in loaded or p["module"] not in to_load]:
+            queue.remove(pair)
             if os.fork() == 0:
-                child(pair["link"], pair["print"], listener, waiting, loaded)
+                child(pair["link"], pair["print"], listener, waiting, queue, loaded)
             pair["link"].close()
             pair["print"].close()
 
