@@ -5,9 +5,10 @@
 // fork a process that loaded its system libraries safely); where it cannot start, each
 // instance starts a Python of its own as before. RINGSCOPE_PYTHON_FORK=0 turns it off.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { Lines, pythonEnv } from '../../src-workers/python/process';
 import { sharedFolder, sweepStale } from '../../src-workers/python/shared-file';
 import type { PlannedFunction } from './plan';
 
@@ -69,7 +70,7 @@ function startOne(python: string, bridgeDir: string, modules: string[], setupDir
         cwd: setupDirectory,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
-        env: { ...process.env, PYTHONPATH: [bridgeDir, process.env.PYTHONPATH].filter(Boolean).join(':'), PYTHONUNBUFFERED: '1' },
+        env: pythonEnv(bridgeDir),
       });
     } catch {
       resolve(null);
@@ -90,22 +91,12 @@ function startOne(python: string, bridgeDir: string, modules: string[], setupDir
     child.on('error', () => settle(null));
     child.on('exit', () => settle(null));
     child.stdin?.on('error', () => {});
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const lines = out.split('\n');
-      out = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!settled && line === 'listening') settle({ child, socket });
-        else log('info', `[python] ${line}`);
-      }
+    const out = new Lines((line) => {
+      if (!settled && line === 'listening') settle({ child, socket });
+      else log('info', `[python] ${line}`);
     });
-    let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      const lines = err.split('\n');
-      err = lines.pop() ?? '';
-      for (const line of lines) log('warn', `[python] ${line}`);
-    });
+    const err = new Lines((line) => log('warn', `[python] ${line}`));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => err.push(d));
   });
 }

@@ -59,11 +59,10 @@ export async function runPython(io: RuntimeIO, init: WorkerInit, py: PythonInit)
   const handles = { reader, readLayout, writers, writeLayouts };
   try {
     const forked = py.forkServer ? await forkPython(py.forkServer, py.module, lines) : null;
-    // A fork server that is gone before its process said hello: nothing was exchanged, a Python of its own takes over.
-    if (forked && (await serve(io, init, py, shared, handles, forked, lines, tail)) === 'no-hello') {
+    if (forked) {
+      if ((await serve(io, init, py, shared, handles, forked, lines, tail)) !== 'no-hello') return;
+      // The fork server went before its process said hello: nothing was exchanged, a Python of its own takes over.
       io.log('[python] the fork server did not answer; starting a Python of its own');
-    } else if (forked) {
-      return;
     }
     await serve(io, init, py, shared, handles, spawnPython(py, io.setupDirectory, lines), lines, tail);
   } finally {

@@ -41,9 +41,14 @@ export class Lines {
   }
 }
 
+/** The environment of RingScope's Python processes: its Python side importable, output unbuffered. */
+export function pythonEnv(bridgeDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, PYTHONPATH: [bridgeDir, process.env.PYTHONPATH].filter(Boolean).join(':'), PYTHONUNBUFFERED: '1' };
+}
+
 /** A Python of its own for the instance. */
 export function spawnPython(py: PythonInit, cwd: string, lines: Lines): PythonProcess {
-  const env = { ...process.env, PYTHONPATH: [py.bridgeDir, process.env.PYTHONPATH].filter(Boolean).join(':'), PYTHONUNBUFFERED: '1' };
+  const env = pythonEnv(py.bridgeDir);
   // A process group of its own: a terminal's Ctrl-C goes to the engine, which stops the run and drains.
   const child = spawn(py.python, [join(py.bridgeDir, 'ringscope_bridge.py')], { env, cwd, stdio: 'pipe', detached: true });
   let error: NodeJS.ErrnoException | null = null;

@@ -13,7 +13,7 @@ import numpy as np
 
 import ringscope_context as rc
 from ringscope_context import FunctionStopped, Reader, Writer, copy_of, delegate, first, info_of, user_call  # noqa: F401
-from ringscope_link import COUNT, decode_events
+from ringscope_link import COUNT
 
 class rb_toTxtfile:
     """mimoCoRB's text export (ringscope_txt: the format adapted from mimoCoRB). pandas, which it
@@ -191,5 +191,5 @@ class rbObserver:
             kind, payload = rc.ctx.link.recv()
             if kind != "e":
                 break
-            yield decode_events(COUNT.unpack(payload)[0], self.info, rc.ctx.link.shared, rc.ctx.link.plan["read"]["offset"])[0][0]
+            yield rc.ctx.link.read_events(payload, self.info)[0][0]
         yield None

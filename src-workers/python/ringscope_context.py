@@ -7,7 +7,7 @@ import traceback
 
 import numpy as np
 
-from ringscope_link import COUNT, OutBatch, decode_events, event_size, start_flusher
+from ringscope_link import COUNT, OutBatch, event_size, start_flusher
 
 ctx = None  # the Context of this process, set by ringscope_bridge before the user's module runs
 
@@ -77,7 +77,7 @@ class Reader:
             ctx.link.flush()
             kind, payload = ctx.link.recv()
             if kind == "e":
-                self.queue = decode_events(COUNT.unpack(payload)[0], self.info, ctx.link.shared, ctx.link.plan["read"]["offset"])
+                self.queue = ctx.link.read_events(payload, self.info)
                 self.queue.reverse()
             else:
                 self.ended = True
@@ -98,15 +98,8 @@ class Writer:
         self.names = [n for n, _ in self.info["fields"]]
 
     def put(self, arr, meta):
-        batch = ctx.outputs[self.index]
-        off, views = batch.slot()
-        try:
-            for view, (name, _) in zip(views, self.info["fields"]):
-                view[:] = arr[name]
-        except BaseException:
-            batch.abandon()
-            raise
-        batch.commit(off, meta)
+        """A record of the buffer's dtype, field by field, straight into the shared file."""
+        self.put_channels([arr[name] for name in self.names], meta)
 
     def put_channels(self, data, meta):
         """mimoCoRB's rbImport/rbPut: data[i] into the buffer's i-th field, straight into the shared file."""

@@ -81,6 +81,10 @@ class Link:
         payload = self._exact(n) if n else b""
         return chr(kind), payload or b""
 
+    def read_events(self, payload, info):
+        """The events of an "e" frame (its payload: their count), from the read region."""
+        return decode_events(COUNT.unpack(payload)[0], info, self.shared, self.plan["read"]["offset"])
+
     def _control(self, kind, payload):
         """Handles a stop or an ack; False for any other frame."""
         if kind == "S":
