@@ -51,7 +51,9 @@ function heartbeats(url: string, n: number): Promise<void> {
 
 describe('a page left open', () => {
   it('stays connected across many heartbeats and saves a setup after them', async () => {
-    const served = await spawnServe(['--heartbeat', '0.2', '--root', tmp, '--output', join(tmp, 'out')]);
+    // 1 s: a page must answer each ping within one heartbeat; 0.2 s was shorter than a loaded CI machine's
+    // Chromium sometimes takes (the page reconnected once in CI). The real heartbeat is 30 s.
+    const served = await spawnServe(['--heartbeat', '1', '--root', tmp, '--output', join(tmp, 'out')]);
     const page = await openPage(served.url);
     await recordConnection(page);
 
